@@ -1,0 +1,67 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from xlib.params import load_params
+from xlib.study import collect, intermediate_id, is_finished, plan, target_id, write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_plan_puts_each_intermediate_run_before_its_targets_and_reuses_it():
+    params = load_params(ROOT / "params" / "miniature.yaml")
+    runs = plan(params, "runs")
+    ids = [r.run_id for r in runs]
+    conditions, targets = params["conditions"], params["targets"]
+    n_inter = sum(1 for t in conditions.values() if t)
+    assert len(runs) == len(params["seeds"]) * (n_inter + len(conditions) * len(targets))
+    assert len(set(ids)) == len(ids)
+    for run in runs:
+        if run.phase == "target" and run.depends_on:
+            assert ids.index(run.depends_on) < ids.index(run.run_id)
+            assert run.parameters["encoder"].endswith(f"{run.depends_on}/encoder")
+    baseline = [r for r in runs if r.condition == "baseline"]
+    assert all(r.phase == "target" and r.depends_on is None for r in baseline)
+    multi = [r for r in runs if r.run_id == intermediate_id("multi-task", 0)][0]
+    assert len(multi.parameters["tasks"]) == 9
+
+
+def test_dry_run_lists_runs_without_loading_anything(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "xlib", "run", str(ROOT / "params" / "miniature.yaml"), "--dry-run",
+                          "--runs-dir", str(tmp_path)], capture_output=True, text=True, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith(intermediate_id("mini-anli", 0))
+    assert any(l.startswith(target_id("baseline", "mini-xquad", 0)) for l in lines)
+    assert not (tmp_path / "miniature").exists()
+
+
+def test_cli_reports_bad_params(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("study: x\n")
+    out = subprocess.run([sys.executable, "-m", "xlib", "plan", str(bad)], capture_output=True, text=True)
+    assert out.returncode == 2 and "missing required key 'model'" in out.stderr
+
+
+def _fake_run(root, run_id, phase, condition, target, rows):
+    d = root / run_id
+    d.mkdir(parents=True)
+    write_report(d, {"rows": rows})
+    (d / "run.json").write_text(json.dumps({"run_id": run_id, "phase": phase, "condition": condition, "seed": 0,
+                                            "target": target, "intermediate": [],
+                                            "parameters": {"study": "s"}}))
+
+
+def test_collect_reads_only_finished_runs(tmp_path):
+    row = {"task": "mini-xnli", "language": "sva", "split": "test", "metric": "accuracy", "value": 50.0}
+    _fake_run(tmp_path, "target--baseline--mini-xnli--s0", "target", "baseline", "mini-xnli", [row])
+    unfinished = tmp_path / ".tmp-target--x--mini-xnli--s0-123"
+    unfinished.mkdir()
+    write_report(unfinished, {"rows": [row]})  # no run.json, not renamed: must not count
+    assert not is_finished(unfinished)
+    results = collect(tmp_path, "s")
+    assert len(results) == 1 and results.value.iloc[0] == 50.0
+    assert list(pd.read_csv(tmp_path / "results.csv").columns)[:4] == ["study", "run_id", "condition", "intermediate"]

@@ -1,0 +1,26 @@
+"""The five task formats. Each module owns featurisation, model head, decoding and metric hookup.
+
+Every loader (hub, local files in the original format, the synthetic miniature) yields examples as
+plain dicts in one canonical schema per format:
+
+- ``classification``: ``{"id": str, "text": str, "text_pair": str | None, "label": int}``
+  (sentence or sentence-pair classification; ``label`` indexes ``TaskSpec.labels``).
+- ``multiple_choice``: ``{"id": str, "context": str, "question": str, "choices": [str, ...],
+  "label": int}`` (``question`` may be "" when the task has none).
+- ``tagging``: ``{"id": str, "tokens": [str, ...], "tags": [str, ...]}`` (tag strings, e.g. UPOS or
+  BIO; one tag per whitespace token).
+- ``qa``: ``{"id": str, "context": str, "question": str,
+  "answers": {"text": [str, ...], "answer_start": [int, ...]}}`` (SQuAD v1.1 style, character offsets).
+- ``retrieval``: ``{"id": str, "source": str, "target": str}``: a query in the evaluated language and
+  its gold English counterpart (Tatoeba-style bitext: line i of one side translates line i of the other).
+"""
+
+FORMATS = ("classification", "multiple_choice", "tagging", "qa", "retrieval")
+
+
+def get_format(name: str):
+    """Return the ``Format`` object that implements the format called ``name``."""
+    from importlib import import_module
+    if name not in FORMATS:
+        raise ValueError(f"unknown task format {name!r}; expected one of {', '.join(FORMATS)}")
+    return import_module(f"{__name__}.{name}").FORMAT

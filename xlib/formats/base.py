@@ -1,0 +1,83 @@
+"""What every task format provides, and the batching shared by all of them."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import torch
+
+
+class Format:
+    """Interface of one task format; subclasses live in the sibling modules."""
+
+    name: str = ""
+
+    def build_model(self, encoder_path: str, spec, **load_kwargs):
+        """Return a transformers model with this format's head on the encoder at ``encoder_path``."""
+        raise NotImplementedError
+
+    def featurize(self, examples: Sequence[dict], tokenizer, spec, max_length: int) -> list[dict]:
+        """Return training features: dicts of python lists ready for ``pad_collate`` (with labels)."""
+        raise NotImplementedError
+
+    def predict(self, model, tokenizer, examples: Sequence[dict], spec, max_length: int,
+                batch_size: int = 64) -> list:
+        """Return one prediction per example, in example order (label id, tag list, answer text...)."""
+        raise NotImplementedError
+
+    def score(self, examples: Sequence[dict], predictions: list, spec) -> dict[str, float]:
+        """Return the official metrics of this format on a 0-100 scale."""
+        raise NotImplementedError
+
+
+def pad_collate(features: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
+    """Return a batch dict of tensors, each key padded to the longest item in this batch.
+
+    ``input_ids`` pad with ``pad_token_id``, ``labels`` lists with -100, everything else with 0;
+    scalar values (class labels, start/end positions) are stacked. Nested lists (multiple choice:
+    one sequence per choice) are padded on their last dimension.
+    """
+    batch: dict[str, torch.Tensor] = {}
+    for key in features[0]:
+        values = [f[key] for f in features]
+        if not isinstance(values[0], (list, tuple)):
+            batch[key] = torch.tensor(values)
+            continue
+        pad = pad_token_id if key == "input_ids" else (-100 if key == "labels" else 0)
+        if values[0] and isinstance(values[0][0], (list, tuple)):  # [choices][seq]
+            width = max(len(seq) for v in values for seq in v)
+            batch[key] = torch.tensor([[list(seq) + [pad] * (width - len(seq)) for seq in v] for v in values])
+        else:
+            width = max(len(v) for v in values)
+            batch[key] = torch.tensor([list(v) + [pad] * (width - len(v)) for v in values])
+    return batch
+
+
+def batches(items: Sequence[Any], size: int):
+    """Yield consecutive slices of ``items`` of at most ``size`` elements."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def sorted_batches(lengths: Sequence[int], size: int):
+    """Yield lists of indices grouped by length (longest first) so evaluation pads little."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    yield from batches(order, size)
+
+
+def forward_outputs(model, features: Sequence[dict], pad_token_id: int, batch_size: int,
+                    key: str = "logits", drop: Sequence[str] = ("labels",)) -> list[torch.Tensor]:
+    """Return ``output[key]`` for each feature (in feature order), batched by length without gradients."""
+    device = next(model.parameters()).device
+    lengths = [len(f["input_ids"]) if not isinstance(f["input_ids"][0], list)
+               else max(len(s) for s in f["input_ids"]) for f in features]
+    out: list[torch.Tensor | None] = [None] * len(features)
+    model.eval()
+    with torch.inference_mode():
+        for idx in sorted_batches(lengths, batch_size):
+            batch = pad_collate([{k: v for k, v in features[i].items() if k not in drop} for i in idx],
+                                pad_token_id)
+            result = model(**{k: v.to(device) for k, v in batch.items()})
+            values = result[key].float().cpu()
+            for row, i in enumerate(idx):
+                out[i] = values[row]
+    return out  # type: ignore[return-value]

@@ -1,0 +1,111 @@
+"""The study's phases as functions the notebooks call: intermediate training, target training, evaluation."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import torch
+from transformers import AutoTokenizer
+
+from .formats import get_format
+from .tasks import TaskSpec, get_task
+from .train import TrainConfig, train
+
+
+def set_threads() -> int:
+    """Set torch's CPU threads from ``XLIB_NUM_THREADS`` (if set) and return the number in use."""
+    n = os.environ.get("XLIB_NUM_THREADS")
+    if n:
+        torch.set_num_threads(int(n))
+    return torch.get_num_threads()
+
+
+def load_kwargs(trust_remote_code: bool = False) -> dict:
+    """Return the keyword arguments every ``from_pretrained`` call uses: safetensors only, no remote code."""
+    return {"use_safetensors": True, "trust_remote_code": bool(trust_remote_code)}
+
+
+def load_tokenizer(path: str, trust_remote_code: bool = False):
+    """Return the fast tokenizer stored with the model at ``path`` (a hub id or a local directory)."""
+    return AutoTokenizer.from_pretrained(path, trust_remote_code=bool(trust_remote_code))
+
+
+def evaluate(spec: TaskSpec, model, tokenizer, languages, split: str, max_length: int,
+             data: dict | None = None, batch_size: int = 64, **predict_options) -> list[dict]:
+    """Return result rows (language, split, metric, value) of ``model`` on ``split`` in each language."""
+    fmt = get_format(spec.format)
+    rows = []
+    for lang in languages:
+        examples = spec.load(split, lang, **(data or {}))
+        preds = fmt.predict(model, tokenizer, examples, spec, max_length, batch_size, **predict_options)
+        for metric, value in fmt.score(examples, preds, spec, language=lang).items():
+            rows.append({"task": spec.name, "language": lang, "split": split, "metric": metric,
+                         "value": float(value), "n": len(examples)})
+    return rows
+
+
+def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict, trust_remote_code=False):
+    cfg = TrainConfig.from_dict(hparams)
+    tokenizer = load_tokenizer(encoder, trust_remote_code)
+    models, features, specs = {}, {}, {}
+    torch.manual_seed(seed)
+    for name in task_names:
+        spec = get_task(name)
+        fmt = get_format(spec.format)
+        examples = spec.load("train", spec.train_language, **data)
+        specs[name] = spec
+        models[name] = fmt.build_model(encoder, spec, **load_kwargs(trust_remote_code))
+        features[name] = fmt.featurize(examples, tokenizer, spec, cfg.max_length, **cfg.extra.get(spec.format, {}))
+    shared, log = train(models, features, tokenizer.pad_token_id, cfg, seed=seed)
+    return shared, log, tokenizer, specs, cfg
+
+
+def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int = 0,
+                     data: dict | None = None, trust_remote_code: bool = False) -> dict:
+    """Train phase (ii) on ``tasks`` (one = single-task, several = multi-task), save the encoder, return a report.
+
+    The heads are dropped: ``out_dir/encoder`` holds only the encoder and tokenizer, which is what
+    every phase-(iii) run of this condition loads. The report holds English dev scores per task
+    (``rows``), the loss log and the wall time.
+    """
+    set_threads()
+    start = time.time()
+    data = data or {}
+    shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, hparams, seed, data, trust_remote_code)
+    rows = []
+    for name, spec in specs.items():
+        rows += evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",
+                         cfg.max_length, data)
+    target = Path(out_dir) / "encoder"
+    shared.encoder().save_pretrained(target, safe_serialization=True)
+    tokenizer.save_pretrained(target)
+    return {"rows": rows, "log": log, "seconds": time.time() - start, "encoder": str(target)}
+
+
+def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=None,
+               data: dict | None = None, predict: dict | None = None, trust_remote_code: bool = False) -> dict:
+    """Run phase (iii): train on the target's English data (if it trains), evaluate zero-shot per language.
+
+    Returns a report with result ``rows`` (English dev plus the evaluation split of every language),
+    the loss log and the wall time. Retrieval tasks that do not train are scored from the encoder.
+    """
+    set_threads()
+    start = time.time()
+    data = data or {}
+    spec = get_task(task)
+    languages = list(languages or spec.languages)
+    unknown = [l for l in languages if l not in spec.languages]
+    if unknown:
+        raise ValueError(f"task {task!r} has no language(s) {', '.join(unknown)}; expected some of {', '.join(spec.languages)}")
+    cfg = TrainConfig.from_dict(hparams)
+    log, rows = [], []
+    if spec.trains:
+        shared, log, tokenizer, _, cfg = _train_tasks([task], encoder, hparams, seed, data, trust_remote_code)
+        model = shared.heads[task.replace(".", "_")]
+        rows += evaluate(spec, model, tokenizer, [spec.train_language], "dev", cfg.max_length, data)
+    else:
+        tokenizer = load_tokenizer(encoder, trust_remote_code)
+        model = get_format(spec.format).build_model(encoder, spec, **load_kwargs(trust_remote_code))
+    rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, **(predict or {}))
+    return {"rows": rows, "log": log, "seconds": time.time() - start}

@@ -1,0 +1,160 @@
+"""Phase (i) of the miniature: a tokenizer and a tiny XLM-R-architecture MLM pretrained on synthetic text.
+
+Both are saved with ``save_pretrained`` and loaded with ``from_pretrained`` (the code path that
+loads ``xlm-roberta-large`` from the hub). The build is deterministic for a given configuration and
+cached under a directory named by the configuration's hash; later runs reuse it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from ..paths import cache_root
+
+PRETRAIN_VERSION = 1  # bump when the synthetic corpus or the build changes
+
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    """Size of the synthetic corpus, tokenizer and model, and the MLM training budget."""
+
+    languages: tuple[str, ...] = ()        # empty: every synthetic language
+    sentences_per_language: int = 20000
+    vocab_size: int = 4000
+    hidden_size: int = 128
+    num_layers: int = 4
+    num_heads: int = 4
+    intermediate_size: int = 512
+    max_length: int = 64                   # tokens per pretraining sequence (sentences are packed)
+    steps: int = 2000
+    batch_size: int = 64
+    learning_rate: float = 5e-4
+    warmup_ratio: float = 0.06
+    mlm_probability: float = 0.15
+    seed: int = 0
+
+    @classmethod
+    def from_dict(cls, values: dict | None) -> "PretrainConfig":
+        """Return a config from a params mapping, rejecting unknown keys with their names."""
+        values = dict(values or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown pretrain option(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
+        if "languages" in values:
+            values["languages"] = tuple(values["languages"] or ())
+        return cls(**values)
+
+    def key(self) -> str:
+        """Return a short hash naming this configuration's cache directory."""
+        blob = json.dumps({"v": PRETRAIN_VERSION, **asdict(self)}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+
+
+def _languages(cfg: PretrainConfig) -> list[str]:
+    from .languages import LANGUAGES
+    return list(cfg.languages or LANGUAGES)
+
+
+def _documents(cfg: PretrainConfig) -> list[str]:
+    """Return the monolingual corpus with consecutive sentences of one language packed into documents."""
+    from .languages import monolingual_corpus
+    docs = []
+    for lang in _languages(cfg):
+        sentences = monolingual_corpus(lang, cfg.sentences_per_language, seed=cfg.seed)
+        step = 4
+        docs += [" ".join(sentences[i:i + step]) for i in range(0, len(sentences), step)]
+    return docs
+
+
+def train_tokenizer(texts: list[str], vocab_size: int):
+    """Return an ``XLMRobertaTokenizer`` whose unigram vocabulary was trained on ``texts``."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import XLMRobertaTokenizer
+
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    tok = Tokenizer(models.Unigram())
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")])
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>",
+                                      shrinking_factor=0.75, max_piece_length=12)
+    tok.train_from_iterator(texts, trainer=trainer)
+    vocab = [(piece, float(score)) for piece, score in json.loads(tok.to_str())["model"]["vocab"]]
+    assert [p for p, _ in vocab[:5]] == specials, vocab[:5]
+    return XLMRobertaTokenizer(vocab=vocab)
+
+
+def build(cfg: PretrainConfig, out_dir: Path, log=print) -> dict:
+    """Train tokenizer and MLM into ``out_dir`` and return a summary (losses, seconds, parameters)."""
+    import torch
+    from datasets import Dataset
+    from transformers import (DataCollatorForLanguageModeling, Trainer, TrainingArguments,
+                              XLMRobertaConfig, XLMRobertaForMaskedLM, set_seed)
+
+    start = time.time()
+    set_seed(cfg.seed)
+    docs = _documents(cfg)
+    tokenizer = train_tokenizer(docs, cfg.vocab_size)
+    log(f"tokenizer: {len(tokenizer)} pieces from {len(docs)} documents ({time.time() - start:.1f}s)")
+    config = XLMRobertaConfig(
+        vocab_size=len(tokenizer), hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_layers,
+        num_attention_heads=cfg.num_heads, intermediate_size=cfg.intermediate_size,
+        max_position_embeddings=max(cfg.max_length, 512) + 2, type_vocab_size=1,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id)
+    model = XLMRobertaForMaskedLM(config)
+    data = Dataset.from_dict({"text": docs}).map(
+        lambda b: tokenizer(b["text"], truncation=True, max_length=cfg.max_length, return_special_tokens_mask=True),
+        batched=True, remove_columns=["text"])
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=cfg.mlm_probability, seed=cfg.seed)
+    work = Path(tempfile.mkdtemp(prefix="xlib-pretrain-"))
+    args = TrainingArguments(
+        output_dir=str(work), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
+        learning_rate=cfg.learning_rate, warmup_steps=int(cfg.warmup_ratio * cfg.steps), weight_decay=0.01,
+        lr_scheduler_type="linear", logging_steps=max(1, cfg.steps // 10), save_strategy="no", report_to=[],
+        seed=cfg.seed, data_seed=cfg.seed, dataloader_num_workers=0, use_cpu=not torch.cuda.is_available(),
+        disable_tqdm=True)
+    trainer = Trainer(model=model, args=args, train_dataset=data, data_collator=collator)
+    result = trainer.train()
+    shutil.rmtree(work, ignore_errors=True)
+    losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
+    model.save_pretrained(out_dir, safe_serialization=True)
+    tokenizer.save_pretrained(out_dir)
+    summary = {"config": asdict(cfg), "key": cfg.key(), "documents": len(docs), "losses": losses,
+               "train_loss": result.training_loss, "parameters": sum(p.numel() for p in model.parameters()),
+               "seconds": time.time() - start}
+    (out_dir / "pretrain.json").write_text(json.dumps(summary, indent=1))
+    log(f"pretrained {summary['parameters']:,} parameters in {summary['seconds']:.0f}s; "
+        f"MLM loss {losses[0] if losses else float('nan'):.2f} -> {losses[-1] if losses else float('nan'):.2f}")
+    return summary
+
+
+def ensure_pretrained(cfg: PretrainConfig | dict | None = None, root: Path | None = None, log=print) -> Path:
+    """Return the directory of the pretrained miniature model for ``cfg``, building it once if absent."""
+    cfg = cfg if isinstance(cfg, PretrainConfig) else PretrainConfig.from_dict(cfg)
+    root = Path(root) if root else cache_root()
+    final = root / f"synth-mlm-{cfg.key()}"
+    if (final / "pretrain.json").exists():
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=root))
+    try:
+        log(f"building the miniature's pretrained model in {final} (once; later runs reuse it)")
+        build(cfg, tmp, log=log)
+        try:
+            os.rename(tmp, final)
+        except OSError:  # another process finished the same build first: keep theirs
+            if not (final / "pretrain.json").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final

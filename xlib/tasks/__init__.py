@@ -1,0 +1,61 @@
+"""Registry of task specifications: target, intermediate and synthetic tasks all register here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task as data: its format, languages, labels, metric and where its examples come from."""
+
+    name: str
+    format: str                      # one of xlib.formats.FORMATS
+    role: str                        # "target" or "intermediate"
+    languages: tuple[str, ...]       # languages with an evaluation split
+    metric: str                      # headline metric key, e.g. "accuracy", "f1", "em_f1", "map@20"
+    labels: tuple[str, ...] = ()     # class names (classification) or tag set (tagging)
+    train_language: str = "en"
+    eval_split: str = "test"         # split scored zero-shot in every language
+    mirrors: str = ""                # the real task a synthetic task stands in for
+    category: str = ""               # XTREME-R category: classification, structured, qa, retrieval
+    trains: bool = True              # False: evaluated from the encoder without target training
+    description: str = ""
+    loader: Callable | None = field(default=None, compare=False, repr=False)
+
+    def load(self, split: str, language: str, **options) -> list[dict]:
+        """Return the examples of ``split`` in ``language`` in this format's canonical schema."""
+        if language not in self.languages and not (language == self.train_language and split != self.eval_split):
+            raise ValueError(f"task {self.name!r} has no language {language!r}; "
+                             f"expected one of {', '.join(self.languages)}")
+        if self.loader is None:
+            raise ValueError(f"task {self.name!r} has no loader")
+        return self.loader(self, split, language, **options)
+
+
+_REGISTRY: dict[str, TaskSpec] = {}
+
+
+def register(spec: TaskSpec) -> TaskSpec:
+    """Add ``spec`` to the registry and return it."""
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def get_task(name: str) -> TaskSpec:
+    """Return the registered task called ``name`` (ValueError listing the known ones otherwise)."""
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown task {name!r}; known tasks: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def all_tasks() -> dict[str, TaskSpec]:
+    """Return every registered task by name."""
+    _load_builtin()
+    return dict(_REGISTRY)
+
+
+def _load_builtin() -> None:
+    from . import synthetic  # noqa: F401  (registers on import)
