@@ -92,3 +92,18 @@ def test_training_is_deterministic_for_a_seed(tiny_model_dir):
 
     (l1, p1), (l2, p2) = once(), once()
     assert l1 == l2 and torch.equal(p1, p2)
+
+
+def test_saved_encoder_carries_no_head_labels(tiny_model_dir, tmp_path):
+    """An encoder saved after 3-way NLI training loads under every other head with that head's own size."""
+    from xlib.formats import get_format
+    from xlib.pipeline import save_encoder
+    from xlib.tasks import get_task
+
+    nli = get_format("classification").build_model(tiny_model_dir, get_task("mini-mnli"))
+    assert nli.config.num_labels == 3
+    save_encoder(nli.roberta, tmp_path / "encoder")
+    qa = get_format("qa").build_model(str(tmp_path / "encoder"), get_task("mini-xquad"))
+    assert qa.qa_outputs.out_features == 2
+    sst = get_format("classification").build_model(str(tmp_path / "encoder"), get_task("mini-sst2"))
+    assert sst.classifier.out_proj.out_features == 2

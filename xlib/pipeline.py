@@ -45,6 +45,21 @@ def evaluate(spec: TaskSpec, model, tokenizer, languages, split: str, max_length
     return rows
 
 
+def save_encoder(encoder, target: Path) -> Path:
+    """Save ``encoder`` (no task head) to ``target`` with a config cleared of the last head's labels; return ``target``.
+
+    Phase (iii) builds a fresh head from this checkpoint, so nothing of the intermediate head may
+    leak into it (jiant loads intermediate checkpoints with ``partial``: the encoder only).
+    """
+    config = encoder.config
+    for attr in ("id2label", "label2id", "problem_type", "architectures"):
+        if hasattr(config, attr):
+            setattr(config, attr, None)
+    config.num_labels = 2  # the library default: every format sets its own head size when loading
+    encoder.save_pretrained(target, safe_serialization=True)
+    return target
+
+
 def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict, trust_remote_code=False):
     cfg = TrainConfig.from_dict(hparams)
     tokenizer = load_tokenizer(encoder, trust_remote_code)
@@ -78,7 +93,7 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
         rows += evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",
                          cfg.max_length, data)
     target = Path(out_dir) / "encoder"
-    shared.encoder().save_pretrained(target, safe_serialization=True)
+    save_encoder(shared.encoder(), target)
     tokenizer.save_pretrained(target)
     return {"rows": rows, "log": log, "seconds": time.time() - start, "encoder": str(target)}
 
