@@ -222,3 +222,63 @@ def test_language_order():
     # languages without a similarity come last, alphabetically; ties alphabetically
     assert analysis.language_order(["zh", "sw", "de", "en", "ar"], {"sw": 0.5, "de": 0.5}) == \
         ["en", "de", "sw", "ar", "zh"]
+
+
+# ---------------------------------------------------------------------------------------- intervals
+
+def test_gain_intervals_per_target_match_gain_by_target(results):
+    intervals = analysis.gain_intervals(results, n_boot=300).set_index(["condition", "target"])
+    wide = analysis.gain_by_target(results)
+    for condition in wide.index:
+        for target in wide.columns:
+            row = intervals.loc[(condition, target)]
+            assert row.gain == pytest.approx(wide.loc[condition, target])
+            assert row.ci_low <= row.gain <= row.ci_high
+            assert row.significant == (row.ci_low > 0 or row.ci_high < 0)
+    # task-a / qa has one zero-shot language (de) but two seeds on each side: seeds still vary
+    assert not math.isnan(intervals.loc[("task-a", "qa"), "ci_low"])
+    again = analysis.gain_intervals(results, n_boot=300).set_index(["condition", "target"])
+    pd.testing.assert_frame_equal(intervals, again)
+
+
+def test_gain_intervals_per_language_need_two_seeds(results):
+    per_language = analysis.gain_intervals(results, by="language", n_boot=200)
+    gains = analysis.gain_by_language(results)
+    assert len(per_language) == len(gains)
+    row = per_language[(per_language.condition == "task-a") & (per_language.target == "cls")
+                       & (per_language.language == "de")].iloc[0]
+    assert row.gain == pytest.approx(5.0)
+    # multi-task has one seed on qa: no interval there, never significant; two seeds on cls: intervals
+    multi = per_language[per_language.condition == "multi-task"]
+    assert multi[multi.target == "qa"].ci_low.isna().all() and not multi[multi.target == "qa"].significant.any()
+    assert multi[multi.target == "cls"].ci_low.notna().all()
+    with pytest.raises(ValueError, match="by="):
+        analysis.gain_intervals(results, by="seed")
+
+
+def test_add_em_f1_only_where_missing():
+    rows = [_row("baseline", "qa", "de", "test", m, 0, v) for m, v in (("exact_match", 40), ("f1", 60))]
+    rows += [_row("baseline", "qa", "sw", "test", m, 0, v) for m, v in (("exact_match", 40), ("f1", 60), ("em_f1", 1))]
+    out = analysis.add_em_f1(pd.DataFrame(rows))
+    em_f1 = out[out.metric == "em_f1"].set_index("language")["value"]
+    assert em_f1["de"] == 50.0 and em_f1["sw"] == 1.0 and len(em_f1) == 2
+
+
+# ---------------------------------------------------------------------------------------- published numbers
+
+def test_published_numbers_have_sources_and_the_documented_values():
+    table = analysis.load_published()
+    assert table["citation"].str.len().gt(10).all() and table["source"].notna().all()
+    assert set(table["split"]) == {"test", "dev"}
+    jiant = table[table.source == "jiant_pr128"]
+    assert jiant[jiant.task == "tatoeba"].language.nunique() == 36
+    assert jiant[jiant.task == "tatoeba"].value.mean() == pytest.approx(31.0, abs=0.05)   # PHANG2020.md: mean 31.0
+    assert jiant[jiant.task == "bucc2018"].value.mean() == pytest.approx(71.5, abs=0.05)  # PHANG2020.md: mean 71.5
+    gains = analysis.published_gains()
+    assert gains.loc[analysis.PUBLISHED_LABELS["mt5_readme"], "tydiqa"] == pytest.approx(76.0 - 65.1)
+    assert gains.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "panx"] == pytest.approx(64.0 - 65.4)
+    assert gains.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "xquad"] == pytest.approx(78.7 - 76.6)
+    assert math.isnan(gains.loc[analysis.PUBLISHED_LABELS["mt5_readme"], "udpos"])
+    assert gains[["bucc2018", "tatoeba"]].isna().all().all()  # submission's retrieval test numbers: not found
+    em = analysis.published_gains(metric_for_qa="exact_match")
+    assert em.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "tydiqa"] == pytest.approx(59.5 - 45.0)

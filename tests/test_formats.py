@@ -81,3 +81,69 @@ def test_retrieval_finds_identical_sentences(tiny_model_dir, tok):
     vectors = embed(model, tok, sents, layer=1)
     assert torch.allclose(vectors.norm(dim=-1), torch.ones(len(sents)), atol=1e-5)
     assert fmt.score(examples, preds, spec)["accuracy"] == 100.0
+
+
+def test_ranking_puts_the_identical_candidate_first(tiny_model_dir, tok):
+    """LAReQA-style ranking: each query's own text is in the pool, so it ranks first and mAP@20 is 100."""
+    from xlib.formats import ranking
+    spec = TaskSpec("toy-lareqa", "retrieval", "target", ("en",), "map@20", trains=False)
+    pool = [{"id": f"c{i}", "text": t, "context": "mola"} for i, t in enumerate(["tiku ren", "дома кира", "ψαρι λυκο"])]
+    examples = [{"id": f"q{i}", "query": c["text"], "targets": [c["id"]], "pool": pool} for i, c in enumerate(pool)]
+    fmt = get_format("retrieval")
+    model = fmt.build_model(tiny_model_dir, spec)
+    ranked = ranking.rank(model, tok, examples, layer=1, max_length=32, batch_size=8, top_k=20)
+    assert [r[0] for r in ranked] == ["c0", "c1", "c2"] and all(len(r) == 3 for r in ranked)
+    assert fmt.score(examples, ranked, spec) == {"map@20": pytest.approx(100.0)}
+
+
+def _official_mine_max(x, y, k=4):
+    """utils_retrieve.mine_bitext(retrieval='max', margin='ratio', dist='cosine'), faiss replaced by brute force."""
+    import numpy as np
+
+    def knn(a, b, kk):
+        sims = a @ b.T
+        ind = np.argsort(-sims, axis=1, kind="stable")[:, :kk]
+        return np.take_along_axis(sims, ind, axis=1), ind
+
+    x2y_sim, x2y_ind = knn(x, y, min(y.shape[0], k))
+    y2x_sim, y2x_ind = knn(y, x, min(x.shape[0], k))
+    x2y_mean, y2x_mean = x2y_sim.mean(axis=1), y2x_sim.mean(axis=1)
+
+    def score_candidates(a, b, cand, fwd_mean, bwd_mean):
+        scores = np.zeros(cand.shape)
+        for i in range(scores.shape[0]):
+            for j in range(scores.shape[1]):
+                kk = cand[i, j]
+                scores[i, j] = a[i].dot(b[kk]) / ((fwd_mean[i] + bwd_mean[kk]) / 2)
+        return scores
+
+    fwd_scores = score_candidates(x, y, x2y_ind, x2y_mean, y2x_mean)
+    bwd_scores = score_candidates(y, x, y2x_ind, y2x_mean, x2y_mean)
+    fwd_best = x2y_ind[np.arange(x.shape[0]), fwd_scores.argmax(axis=1)]
+    bwd_best = y2x_ind[np.arange(y.shape[0]), bwd_scores.argmax(axis=1)]
+    indices = np.stack((np.concatenate((np.arange(x.shape[0]), bwd_best)),
+                        np.concatenate((fwd_best, np.arange(y.shape[0])))), axis=1)
+    scores = np.concatenate((fwd_scores.max(axis=1), bwd_scores.max(axis=1)))
+    out, seen_src, seen_trg = [], set(), set()
+    for i in np.argsort(-scores):
+        s, t = indices[i]
+        if s not in seen_src and t not in seen_trg:
+            seen_src.add(s)
+            seen_trg.add(t)
+            if scores[i] > 0:
+                out.append((int(s), int(t), float(scores[i])))
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_margin_mining_matches_the_official_algorithm(seed):
+    from xlib.formats.ranking import margin_mine
+    g = torch.Generator().manual_seed(seed)
+    x = torch.nn.functional.normalize(torch.randn(23, 16, generator=g), dim=-1)
+    y = torch.nn.functional.normalize(torch.cat([x[:15] + 0.3 * torch.randn(15, 16, generator=g),
+                                                 torch.randn(12, 16, generator=g)]), dim=-1)
+    ours = margin_mine(x, y, neighborhood=4)
+    official = _official_mine_max(x.double().numpy(), y.double().numpy(), k=4)
+    assert [(s, t) for s, t, _ in ours] == [(s, t) for s, t, _ in official]
+    assert [v for *_, v in ours] == pytest.approx([v for *_, v in official], rel=1e-5)
+    assert len(ours) >= 15

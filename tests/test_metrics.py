@@ -224,3 +224,30 @@ def test_lareqa_map_is_micro_mean_over_questions():
     assert math.isclose(metrics.lareqa_map_at_k([{1}], [[1]])["map@20"], 100.0)
     with pytest.raises(ValueError):
         metrics.lareqa_map_at_k([{1}], [])
+
+
+# ----------------------------------------------------------------------------- BUCC threshold (utils_retrieve.py)
+def test_bucc_optimize_midpoint_after_best_cut():
+    # scores 0.9 (gold) 0.8 (wrong) 0.7 (gold) 0.6 (wrong); gold has 3 pairs
+    cands = {("de-1", "en-1"): 0.9, ("de-2", "en-9"): 0.8, ("de-3", "en-3"): 0.7, ("de-4", "en-8"): 0.6}
+    gold = {"de-1\ten-1", "de-3\ten-3", "de-5\ten-5"}
+    # F1 after each cut: 1/(1,3) -> .5, 1/(2,3) -> .4, 2/(3,3) -> .667 (best), 2/(4,3) -> .571
+    th = metrics.bucc_optimize(cands, gold)
+    assert th == pytest.approx((0.7 + 0.6) / 2)
+    picked = metrics.bucc_extract(cands, th)
+    assert sorted(picked) == ["de-1\ten-1", "de-2\ten-9", "de-3\ten-3"]
+    assert metrics.bucc_f1(gold, picked)["f1"] == pytest.approx(100 * 2 / 3)
+
+
+def test_bucc_optimize_edge_cases():
+    # best cut at the last candidate: the official code would index past the end; every candidate is kept
+    cands = {("ру-1", "en-1"): 2.0, ("ру-2", "en-2"): 1.5}
+    th = metrics.bucc_optimize(cands, {"ру-1\ten-1", "ру-2\ten-2"})
+    assert th == 1.5 and len(metrics.bucc_extract(cands, th)) == 2
+    # no correct candidate: threshold stays 0
+    assert metrics.bucc_optimize({("zh-1", "en-2"): 1.2}, {"zh-1\ten-1"}) == 0
+
+
+def test_lareqa_repeated_target_counts_in_the_divisor():
+    # utils_lareqa divides by len(targets) as given: a target listed twice counts twice
+    assert metrics.average_precision_at_k(["a", "a"], ["a", "b"], k=20) == pytest.approx(0.5)

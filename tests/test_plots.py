@@ -111,9 +111,70 @@ def test_save_figure_writes_png_and_pdf(results, tmp_path):
 
 def test_render_study_figures(results, tmp_path):
     paths = plots.render_study_figures(results, tmp_path / "figs", prefix="toy_",
-                                       similarity={"sw": 0.9, "de": 0.1})
+                                       similarity={"sw": 0.9, "de": 0.1}, n_boot=50)
     names = sorted(p.name for p in paths)
-    assert names == sorted(f"toy_{stem}.{ext}" for stem in ("gains_by_target", "gains_cls", "gains_qa")
-                           for ext in ("png", "pdf"))
+    stems = ("gains_by_target", "gains_cls", "gains_qa", "mlem_by_language", "mlem_effects", "phang2020_vs_study")
+    assert names == sorted(f"toy_{stem}.{ext}" for stem in stems for ext in ("png", "pdf"))
     assert all(p.exists() and p.stat().st_size > 1000 and p.parent == tmp_path / "figs" for p in paths)
     assert plt.get_fignums() == []  # figures closed after saving
+
+
+# ---------------------------------------------------------------------------------------- significance marks
+
+def test_target_heatmap_marks_significant_cells(results):
+    gains = analysis.gain_by_target(results)
+    intervals = analysis.gain_intervals(results, n_boot=200)
+    fig = plots.gain_heatmap_targets(gains, intervals=intervals)
+    texts = _annotations(fig.axes[0])
+    flags = intervals.set_index(["condition", "target"])["significant"]
+    expected = [f"{gains.loc[c, t]:.1f}" + ("*" if flags[(c, t)] else "") for c in gains.index for t in gains.columns]
+    assert texts == expected
+    assert any(t.endswith("*") for t in texts) and not all(t.endswith("*") for t in texts)
+
+
+def test_language_heatmap_marks_follow_the_column_order():
+    rows = [{"condition": "k", "target": "t", "language": l, "gain": g, "significant": sig}
+            for l, g, sig in (("en", 1.0, False), ("de", 2.0, True), ("sw", -3.0, True))]
+    fig = plots.gain_heatmap_languages(pd.DataFrame(rows), "t", language_order=["sw", "de", "en"])
+    assert _annotations(fig.axes[0]) == ["-3.0*", "2.0*", "1.0"]
+
+
+def test_mlem_heatmap_scales_and_marks():
+    gains = pd.DataFrame([{"condition": "k", "language": "de", "gain": 0.123, "significant": True},
+                          {"condition": "k", "language": "en", "gain": -0.05, "significant": False}])
+    fig = plots.mlem_heatmap(gains)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["en", "de"]
+    assert _annotations(ax) == ["-5.0", "12.3*"]
+    assert _mesh(ax).colorbar.ax.get_ylabel() == plots.MLEM_CBAR_LABEL
+    with pytest.raises(ValueError):
+        plots.mlem_heatmap(gains.iloc[0:0])
+
+
+def test_published_figure_marks_missing_cells_not_available(results):
+    published = analysis.published_gains()
+    fig = plots.published_vs_study_figure(published, analysis.gain_by_target(results), study="toy")
+    left, right = fig.axes[0], fig.axes[1]
+    table = plots.published_table(published)
+    n_missing = int(table.isna().to_numpy().sum())
+    texts = _annotations(left)
+    assert texts.count(plots.NOT_AVAILABLE) == n_missing
+    assert n_missing == len(plots.INTERMEDIATE_TASKS) * table.shape[1] + int(published.isna().to_numpy().sum())
+    assert "10.9" in texts  # TyDiQA-GoldP F1: 76.0 - 65.1 in both third-party tables
+    assert [t.get_text() for t in right.get_xticklabels()] == ["cls", "qa"]
+    assert "toy" in right.get_title()
+
+
+def test_mlem_effects_error_bars_and_fill():
+    table = pd.DataFrame({"condition": ["baseline", "k", "j"], "mlem": [0.4, 0.5, 0.39], "delta": [0.0, 0.1, -0.01],
+                          "ci_low": [np.nan, 0.05, -0.03], "ci_high": [np.nan, 0.15, 0.02]})
+    fig = plots.mlem_effects(table)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["k", "j"]  # baseline left out, order kept top-down
+    filled, hollow = ax.collections[-2], ax.collections[-1]
+    assert filled.get_offsets().tolist() == [[pytest.approx(10.0), 1.0]]   # k: interval excludes zero
+    assert hollow.get_offsets().tolist() == [[pytest.approx(-1.0), 0.0]]
+    low, high = ax.get_xlim()
+    assert low == pytest.approx(-high) and high >= 15.0
+    with pytest.raises(ValueError):
+        plots.mlem_effects(table.iloc[:1])

@@ -65,3 +65,31 @@ def test_collect_reads_only_finished_runs(tmp_path):
     results = collect(tmp_path, "s")
     assert len(results) == 1 and results.value.iloc[0] == 50.0
     assert list(pd.read_csv(tmp_path / "results.csv").columns)[:4] == ["study", "run_id", "condition", "intermediate"]
+
+
+def test_every_run_carries_the_resources_and_trust_setting_of_the_params():
+    params = load_params(ROOT / "tests" / "fixtures" / "params" / "tiny.yaml")
+    params = {**params, "cluster": {"cpus": 3, "gpus": 1, "memory_gb": 12}}
+    runs = plan(params, "runs")
+    assert {(r.resources["cpus"], r.resources["gpus"], r.resources["memory_gb"]) for r in runs} == {(3, 1, 12)}
+    assert all(r.parameters["trust_remote_code"] is False for r in runs)
+    assert all(r.parameters["trust_remote_code"] is True for r in plan({**params, "trust_remote_code": True}, "runs"))
+    default = plan({k: v for k, v in params.items() if k != "cluster"}, "runs")
+    assert {r.resources["cpus"] for r in default} == {1}   # threads never depend on how many runs share a machine
+
+
+def test_local_executor_sets_threads_from_the_params_not_the_pool(monkeypatch, tmp_path):
+    import os
+
+    from xlib import study
+
+    seen = {}
+    for name in ("XLIB_NUM_THREADS", "XLIB_RUN_ID", "XLIB_STUDY_PGID"):   # restored after the test
+        monkeypatch.setenv(name, "")
+    monkeypatch.setattr("papermill.execute_notebook", lambda *a, **k: seen.setdefault("threads", os.environ["XLIB_NUM_THREADS"]))
+    run = plan({**load_params(ROOT / "tests" / "fixtures" / "params" / "tiny.yaml"), "cluster": {"cpus": 3}},
+               tmp_path)[0]
+    outcome = study.execute_run(run, tmp_path)
+    assert seen["threads"] == "3" and not outcome["ok"]   # the stub writes no metrics.json: a failed run
+    assert "finished without writing metrics.json" in outcome["error"]
+    assert (tmp_path / "failed" / run.run_id / "error.txt").exists() and not (tmp_path / run.run_id).exists()

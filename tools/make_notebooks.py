@@ -1,4 +1,9 @@
-"""Write the study notebooks (thin: a parameters cell and calls into xlib), committed without outputs."""
+"""Write the study notebooks (thin: a parameters cell and calls into xlib), committed without outputs.
+
+``python tools/make_notebooks.py`` writes all of them; ``python tools/make_notebooks.py analysis.ipynb``
+writes only the notebooks named.
+"""
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,7 +18,12 @@ def params_cell(src):
     return cell
 
 
+ONLY = set(sys.argv[1:])
+
+
 def save(name, cells):
+    if ONLY and name not in ONLY:
+        return
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -65,41 +75,93 @@ save("target.ipynb", [
 ])
 
 save("analysis.ipynb", [
-    new_markdown_cell("# Analysis: does intermediate training help zero-shot transfer?\n\n"
-                      "Reads a study's long results table (`runs/<study>/results.csv`) and shows the score of each "
-                      "condition per target task, the gain of every intermediate condition over the baseline (per target "
-                      "and per language) and the cross-lingual transfer gap. Run as is, it analyses the smoke study "
-                      "(running it first if needed)."),
-    params_cell('results_csv = ""      # empty: the smoke study\'s results\nbaseline = "baseline"'),
-    new_code_cell("import pandas as pd\nfrom xlib import analysis, plots, study\n\n"
+    new_markdown_cell("# Analysis: does English intermediate-task training help zero-shot transfer?\n\n"
+                      "Reads a study's long results table (`runs/<study>/results.csv`) and answers the study's question "
+                      "with **MLEM** (defined by this project, `docs/mlem.md`): every target task's scores are normalised "
+                      "across languages and conditions, averaged per language into `A[m, l]`, and averaged over languages "
+                      "into MLEM; the effect of each intermediate condition is `ΔMLEM` with a 95% bootstrap interval over "
+                      "seeds and languages. Beside it: XTREME-R scores, transfer gaps, normalised gains, fairness across "
+                      "languages, the association with similarity to English (MLEM-S) and, when the results hold perturbed "
+                      "test sets, robustness (MLEM-R). In heatmaps `*` marks a cell whose 95% interval excludes zero.\n\n"
+                      "Run as is, it analyses the smoke study (running it first if needed)."),
+    params_cell('results_csv = ""      # empty: the smoke study\'s results\nbaseline = "baseline"\n'
+                'normalize = "minmax"  # minmax | zscore | none\nmode = "joint"        # joint | per_condition\n'
+                'include_english = True\nn_boot = 1000         # bootstrap resamples (at least 1000 for reported numbers)\n'
+                'seed = 0              # bootstrap RNG seed\nlanguage_order_by = "similarity"  # similarity | family'),
+    new_code_cell("import pandas as pd\nfrom xlib import analysis, metrics, mlem, plots, similarity, study\n\n"
                   "results = pd.read_csv(results_csv or study.smoke_results())\n"
                   "print(f\"{len(results)} rows: {results.condition.nunique()} conditions x {results.target.nunique()} targets x \"\n"
-                  "      f\"{results.language.nunique()} languages x {results.seed.nunique()} seed(s)\")"),
-    new_markdown_cell("## Scores per condition and target (headline metric, mean over languages and seeds)"),
-    new_code_cell("analysis.score_table(results).round(1)"),
-    new_markdown_cell("## Gain over the baseline, zero-shot languages (points)"),
+                  "      f\"{results.language.nunique()} languages x {results.seed.nunique()} seed(s)\")\n"
+                  "languages = similarity.order_languages(results.language.unique(), by=language_order_by)"),
+    new_markdown_cell("## MLEM per condition (ΔMLEM over the baseline with its 95% bootstrap interval)"),
+    new_code_cell("table = mlem.mlem(results, baseline=baseline, normalize=normalize, mode=mode,\n"
+                  "                  include_english=include_english, n_boot=n_boot, seed=seed)\n"
+                  "plots.mlem_effects(table, baseline=baseline);\n"
+                  "table.assign(significant=mlem.significant(table)).round(4)"),
+    new_markdown_cell("Zero-shot languages only (English left out of the mean over languages):"),
+    new_code_cell("mlem.mlem(results, baseline=baseline, normalize=normalize, mode=mode, include_english=False,\n"
+                  "          n_boot=n_boot, seed=seed).round(4)"),
+    new_markdown_cell("## The per-language aggregate `A[m, l]` and its coverage (tasks that entered each mean)"),
+    new_code_cell("aggregates = mlem.language_aggregates(results, normalize=normalize, mode=mode)\n"
+                  "aggregates.pivot(index=\"condition\", columns=\"language\", values=\"aggregate\")"
+                  ".reindex(index=analysis.condition_order(aggregates.condition.unique()), columns=languages).round(3)"),
+    new_code_cell("aggregates.pivot(index=\"condition\", columns=\"language\", values=\"coverage\").reindex(columns=languages)"),
+    new_markdown_cell("## Gain in `A` per language over the baseline (x100; `*`: interval over seeds excludes 0)"),
+    new_code_cell("language_gains = mlem.language_gains(results, baseline=baseline, normalize=normalize, mode=mode,\n"
+                  "                                     n_boot=n_boot, seed=seed)\n"
+                  "plots.mlem_heatmap(language_gains, language_order=languages);"),
+    new_markdown_cell("## XTREME-R scores (official aggregate: per-task mean over languages, category means, overall)"),
+    new_code_cell("metrics.xtreme_r_score(results).round(2)"),
+    new_markdown_cell("## Gain over the baseline per target, zero-shot languages (points; `*`: 95% interval excludes 0)"),
     new_code_cell("gains = analysis.gain_by_target(results, baseline=baseline)\n"
-                  "plots.gain_heatmap_targets(gains, title=\"Gain over the baseline (mean over zero-shot languages)\");\n"
-                  "gains.round(1)"),
+                  "intervals = analysis.gain_intervals(results, baseline=baseline, n_boot=n_boot, seed=seed)\n"
+                  "plots.gain_heatmap_targets(gains, intervals=intervals);\n"
+                  "intervals.round(2)"),
     new_markdown_cell("## Gain per language, for each target task"),
-    new_code_cell("per_language = analysis.gain_by_language(results, baseline=baseline)\n"
+    new_code_cell("per_language = analysis.gain_intervals(results, baseline=baseline, by=\"language\", n_boot=n_boot, seed=seed)\n"
                   "for target in sorted(per_language.target.unique()):\n"
-                  "    plots.gain_heatmap_languages(per_language, target)"),
-    new_markdown_cell("## Cross-lingual transfer gap (English minus the mean of the other languages)"),
-    new_code_cell("analysis.transfer_gap(results).round(1)"),
+                  "    plots.gain_heatmap_languages(per_language, target, language_order=languages)"),
+    new_markdown_cell("## Cross-lingual transfer gap (English minus the mean of the other languages) and its change"),
+    new_code_cell("mlem.transfer_gap_change(results, baseline=baseline).round(2)"),
+    new_markdown_cell("## Normalised gain `(s_k - s_base) / (100 - s_base)`, mean over languages"),
+    new_code_cell("normalized = mlem.normalized_gain(results, baseline=baseline)\n"
+                  "normalized.pivot_table(index=\"condition\", columns=\"target\", values=\"normalized_gain\", aggfunc=\"mean\").round(3)"),
+    new_markdown_cell("## Fairness across languages of `A[m, ·]` and a LEXTREME-style score"),
+    new_code_cell("mlem.fairness(aggregates).round(3)"),
+    new_code_cell("mlem.lextreme_score(results).round(2)"),
+    new_markdown_cell("## MLEM-S: association with syntactic similarity to English (English excluded)\n\n"
+                      "Similarity: URIEL syntax features for real languages (`xlib/data/uriel_syntax.csv`), the known "
+                      "construction for the miniature's synthetic languages."),
+    new_code_cell("sim = similarity.similarity_to_english(results.language.unique(), missing=\"skip\")\n"
+                  "pd.Series(sim, name=\"similarity to English\").reindex([l for l in languages if l in sim]).round(3)"),
+    new_code_cell("mlem.similarity_correlation(results, sim, baseline=baseline, normalize=normalize, mode=mode,\n"
+                  "                          n_boot=n_boot, seed=seed).round(3)"),
+    new_markdown_cell("## MLEM-R: relative drop under perturbation (needs `test-char` / `test-word` rows; lower is more robust)"),
+    new_code_cell("robust = mlem.mlem_r(results, baseline=baseline, include_english=include_english)\n"
+                  "robust if not robust.empty else print(\"no perturbed test sets in these results: run the targets with \"\n"
+                  "                                      \"perturb=['char', 'word'] to get MLEM-R\")"),
+    new_code_cell("by_language = mlem.robustness_by_language(results)\n"
+                  "if not by_language.empty:\n"
+                  "    display(by_language.pivot(index=\"condition\", columns=\"language\", values=\"drop\")\n"
+                  "            .reindex(columns=[l for l in languages if l in set(by_language.language)]).round(3))"),
 ])
 
 save("figures.ipynb", [
-    new_markdown_cell("# Figures\n\nRegenerates every figure of a study from its results table: the heatmap intermediate "
-                      "task x target task of gains over the baseline and, per target task, condition x language. "
-                      "`python -m xlib run` executes this notebook into `figures/`; run as is, it draws the smoke study "
-                      "into `runs/smoke/figures/`."),
-    params_cell('results_csv = ""      # empty: the smoke study\'s results\nfigures_dir = ""      # empty: next to the results\nstudy = "smoke"'),
+    new_markdown_cell("# Figures\n\nRegenerates every figure of a study from its results table into `figures/`, named "
+                      "`<study>_<figure>.png` and `.pdf`: intermediate task x target task gains over the baseline "
+                      "(`gains_by_target`), condition x language gains per target (`gains_<target>`), MLEM's per-language "
+                      "gains (`mlem_by_language`), ΔMLEM with its interval per condition (`mlem_effects`) and Phang et al. (2020)'s published numbers beside this study's "
+                      "(`phang2020_vs_study`; the paper's per-cell table is not available in any source, so those cells "
+                      "read n/a). `*` marks a cell whose 95% bootstrap interval excludes zero. `python -m xlib run` "
+                      "executes this notebook; run as is, it draws the smoke study into `runs/smoke/figures/`."),
+    params_cell('results_csv = ""      # empty: the smoke study\'s results\nfigures_dir = ""      # empty: next to the results\n'
+                'study = "smoke"\nbaseline = "baseline"\nn_boot = 1000\nseed = 0\nlanguage_order_by = "similarity"  # similarity | family'),
     new_code_cell("from pathlib import Path\nimport pandas as pd\nfrom xlib import plots, study as xstudy\n\n"
                   "results_csv = Path(results_csv or xstudy.smoke_results())\n"
                   "figures_dir = Path(figures_dir or results_csv.parent / \"figures\")\n"
                   "results = pd.read_csv(results_csv)\n"
-                  "paths = plots.render_study_figures(results, figures_dir, prefix=f\"{study}_\")\n"
+                  "paths = plots.render_study_figures(results, figures_dir, baseline=baseline, prefix=f\"{study}_\", n_boot=n_boot,\n"
+                  "                                   seed=seed, language_order_by=language_order_by, study=study)\n"
                   "for path in paths:\n    print(path)"),
 ])
 print("notebooks written to", HERE)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 HEADLINE_PRIORITY = ["em_f1", "accuracy", "f1", "map@20"]
@@ -40,6 +41,25 @@ def _as_frame(results) -> pd.DataFrame:
         raise ValueError(f"results table lacks column(s) {', '.join(missing)}; "
                          f"has {', '.join(map(str, results.columns))}")
     return results
+
+
+def add_em_f1(results) -> pd.DataFrame:
+    """Return the results with an ``em_f1`` row ((EM + F1) / 2) added wherever a score has ``exact_match`` and ``f1`` but no ``em_f1``."""
+    results = _as_frame(results)
+    key = [c for c in results.columns if c not in ("metric", "value", "run_id", "n")]
+    qa = results[results["metric"].isin(["exact_match", "f1", "em_f1"])]
+    if qa.empty or not (qa["metric"] == "exact_match").any():
+        return results
+    wide = qa.pivot_table(index=key, columns="metric", values="value", aggfunc="mean", dropna=False)
+    if "f1" not in wide or "exact_match" not in wide:
+        return results
+    missing = wide[wide["exact_match"].notna() & wide["f1"].notna()
+                   & (wide["em_f1"].isna() if "em_f1" in wide else True)]
+    if missing.empty:
+        return results
+    added = missing.reset_index()[key].assign(metric="em_f1",
+                                              value=((missing["exact_match"] + missing["f1"]) / 2).to_numpy())
+    return pd.concat([results, added], ignore_index=True)
 
 
 def _eval_split(rows: pd.DataFrame) -> str:
@@ -225,3 +245,118 @@ def language_order(languages: Iterable, similarity: Mapping[str, float] | None =
     known = sorted((l for l in rest if l in similarity), key=lambda l: (-float(similarity[l]), str(l)))
     unknown = sorted((l for l in rest if l not in similarity), key=str)
     return first + known + unknown
+
+
+# ---------------------------------------------------------------------------------------- intervals
+
+def gain_intervals(results, baseline: str = "baseline", by: str = "target", headline=None,
+                   include_english: bool = False, n_boot: int = 1000, seed: int = 0,
+                   source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Return gains over the baseline with 95% bootstrap intervals, per target (``by="target"``) or per target and language.
+
+    Columns condition, target, [language,] gain, ci_low, ci_high, significant. Per target, the gain is
+    the mean over languages (English left out unless ``include_english``) of the seed-averaged
+    per-language gain; its interval resamples languages (paired) and each side's seeds. Per language,
+    only seeds vary: with fewer than two seeds on either side the interval is NaN and nothing is
+    ``significant`` (an interval that excludes zero).
+    """
+    from . import bootstrap
+    if by not in ("target", "language"):
+        raise ValueError(f"by={by!r}; expected 'target' or 'language'")
+    scores = headline_scores(results, headline)
+    if baseline not in set(scores["condition"]):
+        raise ValueError(f"baseline condition {baseline!r} is not in the results; "
+                         f"conditions: {', '.join(map(str, condition_order(scores['condition'].unique())))}")
+    if by == "target" and not include_english:
+        scores = scores[scores["language"] != source_language]
+    rows = []
+    for target, part in scores.groupby("target", sort=True):
+        wide = {c: p.pivot_table(index="seed", columns="language", values="value", aggfunc="mean")
+                for c, p in part.groupby("condition", sort=False)}
+        if baseline not in wide:
+            continue
+        for condition, table in wide.items():
+            if condition == baseline:
+                continue
+            languages = [l for l in language_order(table.columns) if l in wide[baseline].columns]
+            if not languages:
+                continue
+            treated = table.reindex(columns=languages).to_numpy(dtype=float)
+            control = wide[baseline].reindex(columns=languages).to_numpy(dtype=float)
+            if by == "target":
+                t_mean, c_mean = bootstrap.nanmean(treated, 0), bootstrap.nanmean(control, 0)
+                keep = np.isfinite(t_mean) & np.isfinite(c_mean)
+                if not keep.any():
+                    continue
+                treated, control = treated[:, keep], control[:, keep]
+                gain = float(np.mean(t_mean[keep] - c_mean[keep]))
+                low = high = float("nan")
+                if keep.sum() >= 2 or (treated.shape[0] >= 2 and control.shape[0] >= 2):
+                    low, high = bootstrap.delta_interval(treated, control, n_boot, seed)
+                rows.append({"condition": condition, "target": target, "gain": gain, "ci_low": low, "ci_high": high})
+                continue
+            for j, language in enumerate(languages):
+                t, c = treated[:, j], control[:, j]
+                t, c = t[np.isfinite(t)], c[np.isfinite(c)]
+                if t.size == 0 or c.size == 0:
+                    continue
+                low = high = float("nan")
+                if t.size >= 2 and c.size >= 2:
+                    low, high = bootstrap.delta_interval(t[:, None], c[:, None], n_boot, seed)
+                rows.append({"condition": condition, "target": target, "language": language,
+                             "gain": float(t.mean() - c.mean()), "ci_low": low, "ci_high": high})
+    columns = ["condition", "target"] + (["language"] if by == "language" else []) + ["gain", "ci_low", "ci_high"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["significant"] = (out["ci_low"] > 0) | (out["ci_high"] < 0)
+    if out.empty:
+        return out
+    if by == "language":
+        return _sort_long(out)
+    order = {c: i for i, c in enumerate(condition_order(out["condition"].unique(), baseline))}
+    return out.sort_values(["condition", "target"], key=lambda s: s.map(order) if s.name == "condition" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------- published numbers
+
+PUBLISHED_FILE = "phang2020_published.csv"
+PUBLISHED_TARGETS = ["xnli", "pawsx", "udpos", "panx", "xquad", "mlqa", "tydiqa", "bucc2018", "tatoeba"]
+PUBLISHED_LABELS = {"mt5_readme": "X-STILTs - XLM-R (mT5 README)", "rembert_t16": "STiLTs - XLM-R (RemBERT Tab. 16)"}
+
+
+def load_published() -> pd.DataFrame:
+    """Return the shipped published numbers of Phang et al. (2020) with their sources; ``value`` on a 0-100 scale.
+
+    Columns source, system, split, task, language, metric, value, scale, citation (``xlib/data/phang2020_published.csv``:
+    only numbers that have a source; the per-cell intermediate x target table is not available anywhere).
+    """
+    from importlib import resources
+    with resources.files("xlib").joinpath("data", PUBLISHED_FILE).open("r", encoding="utf-8") as f:
+        table = pd.read_csv(f, comment="#")
+    bad = ~table["scale"].isin(["0-1", "0-100"])
+    if bad.any():
+        raise ValueError(f"xlib/data/{PUBLISHED_FILE}: row(s) {', '.join(map(str, table.index[bad] + 1))} have a scale "
+                         f"other than 0-1 or 0-100")
+    table["value"] = table["value"].where(table["scale"] == "0-100", table["value"] * 100)
+    return table
+
+
+def published_gains(metric_for_qa: str = "f1") -> pd.DataFrame:
+    """Return the published gain of the best-intermediate-task-per-target system over XLM-R (test), wide.
+
+    Index: one row per third-party source (labels in :data:`PUBLISHED_LABELS`); columns
+    :data:`PUBLISHED_TARGETS`; NaN where the source gives no number (BUCC and Tatoeba test numbers of
+    the submission were not found). QA targets use ``metric_for_qa`` (the mT5 README gives F1 only).
+    """
+    table = load_published()
+    table = table[(table["language"] == "avg") & (table["split"] == "test") & table["source"].isin(PUBLISHED_LABELS)]
+    qa = table["task"].isin(["xquad", "mlqa", "tydiqa"])
+    table = table[~qa | (table["metric"] == metric_for_qa)]
+    rows = {}
+    for source, part in table.groupby("source", sort=False):
+        wide = part.pivot_table(index="system", columns="task", values="value", aggfunc="mean")
+        system = next(s for s in wide.index if s != "XLM-R")
+        rows[PUBLISHED_LABELS[source]] = wide.loc[system] - wide.loc["XLM-R"]
+    out = pd.DataFrame(rows).T.reindex(index=list(PUBLISHED_LABELS.values()), columns=PUBLISHED_TARGETS)
+    out.index.name, out.columns.name = "source", "target"
+    return out

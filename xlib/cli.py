@@ -7,7 +7,10 @@ from pathlib import Path
 
 VERBS = """verbs:
   run PARAMS      run every unfinished run of a study (phase ii, phase iii, retrieval), collect
-                  runs/<study>/results.csv and render the heatmaps into figures/
+                  runs/<study>/results.csv and render the heatmaps into figures/; --executor local
+                  (default, --jobs N at once), ray (--address ADDR or RAY_ADDRESS) or slurm (submitit;
+                  returns once submitted, rerun to resubmit what is neither finished nor queued)
+  status PARAMS   done / running / failed / pending runs per phase, read from the run directory
   plan PARAMS     list the runs a study would execute, one per line, without loading anything
                   (the same as `run PARAMS --dry-run`)
   collect PARAMS  rebuild runs/<study>/results.csv from the finished runs
@@ -21,14 +24,28 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m xlib", description="Intermediate-task training x XTREME-R transfer study toolkit.",
         epilog=VERBS, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for verb, text in (("run", "run a study"), ("plan", "list a study's runs"), ("collect", "collect results"),
-                       ("figures", "render figures"), ("pretrain", "build the miniature model")):
+    for verb, text in (("run", "run a study"), ("plan", "list a study's runs"), ("status", "show a study's progress"),
+                       ("collect", "collect results"), ("figures", "render figures"),
+                       ("pretrain", "build the miniature model")):
         p = sub.add_parser(verb, help=text, description=text)
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
         p.add_argument("--runs-dir", default="runs", help="where run directories live (default: runs)")
         if verb == "run":
             p.add_argument("--dry-run", action="store_true", help="list the runs without executing anything")
-            p.add_argument("--jobs", type=int, default=None, help="runs executed at once (default: params' jobs)")
+            p.add_argument("--jobs", type=int, default=None,
+                           help="local executor: runs executed at once (default: params' jobs; on GPUs one per device)")
+            p.add_argument("--executor", choices=("local", "ray", "slurm"), default="local",
+                           help="where the runs execute (default: local)")
+            p.add_argument("--address", default=None, help="ray: cluster address (default: RAY_ADDRESS, else a local Ray)")
+            p.add_argument("--submitit-cluster", choices=("slurm", "local"), default="slurm",
+                           help="slurm: 'local' runs the jobs with submitit's local executor instead of sbatch")
+            for flag, key, kind, text in (
+                    ("partition", "partition", str, "Slurm partition"), ("account", "account", str, "Slurm account"),
+                    ("qos", "qos", str, "Slurm QOS"), ("gpus", "gpus", int, "GPUs per run"),
+                    ("cpus", "cpus", int, "CPUs allocated per run (the thread count stays cluster.cpus)"),
+                    ("mem", "memory_gb", float, "memory per run in GB"),
+                    ("time", "time_min", int, "time limit per run in minutes")):
+                p.add_argument(f"--{flag}", type=kind, default=None, help=f"slurm: {text} (overrides cluster.{key})")
         if verb in ("run", "figures"):
             p.add_argument("--figures-dir", default="figures", help="where figures go (default: figures)")
         if verb == "run":
@@ -58,12 +75,33 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     from . import study
+    from .executors import ExecutorUnavailable
+    from .lock import StudyLocked
     if args.verb == "plan" or (args.verb == "run" and args.dry_run):
         _print_plan(params, args.runs_dir)
         return 0
+    if args.verb == "status":
+        from .status import format_status, study_status
+        print(format_status(study_status(study.plan(params, args.runs_dir), study.study_dir(params, args.runs_dir)),
+                            params["study"]))
+        return 0
     if args.verb == "run":
-        return study.run_study(params, args.runs_dir, jobs=args.jobs,
-                               figures_dir=None if args.no_figures else args.figures_dir)
+        options = {}
+        if args.executor == "ray":
+            options = {"address": args.address}
+        elif args.executor == "slurm":
+            options = {"cluster": args.submitit_cluster, "sbatch": {
+                "partition": args.partition, "account": args.account, "qos": args.qos, "gpus": args.gpus,
+                "cpus": args.cpus, "memory_gb": args.mem, "time_min": args.time}}
+        try:
+            return study.run_study(params, args.runs_dir, jobs=args.jobs, executor=args.executor, options=options,
+                                   figures_dir=None if args.no_figures else args.figures_dir)
+        except StudyLocked as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+        except ExecutorUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     root = study.study_dir(params, args.runs_dir)
     if args.verb == "collect":
         results = study.collect(root, params["study"])

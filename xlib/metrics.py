@@ -32,7 +32,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "accuracy", "tag_f1", "squad_em_f1", "mlqa_em_f1", "bucc_f1", "mewslix_map_at_k", "lareqa_map_at_k",
+    "accuracy", "tag_f1", "squad_em_f1", "mlqa_em_f1", "bucc_f1", "bucc_optimize", "bucc_extract", "mewslix_map_at_k", "lareqa_map_at_k",
     "average_precision_at_k", "retrieval_accuracy", "em_f1_mean", "normalize_squad_answer",
     "normalize_mlqa_answer", "mlqa_punctuation", "MLQA_LANGUAGES",
 ]
@@ -101,6 +101,39 @@ def bucc_f1(labels: Iterable, predictions: Iterable) -> dict[str, float]:
     else:
         precision = recall = f1 = 0.0
     return {"f1": f1 * 100, "precision": precision * 100, "recall": recall * 100}
+
+
+def bucc_optimize(candidate2score: Mapping[tuple, float], gold: Iterable[str]) -> float:
+    """Return the F1-optimal score threshold of mined ``{(src_id, trg_id): score}`` against gold ``"src\ttrg"`` lines.
+
+    third_party/utils_retrieve.py ``bucc_optimize``: candidates sorted by decreasing score (ties
+    keep insertion order), the threshold is the midpoint between the best cut's score and the next
+    one. Where the official code would index past the last candidate (best cut = every candidate)
+    this returns the last score, which keeps every candidate; no correct candidate gives 0.
+    """
+    gold = set(gold)
+    items = sorted(candidate2score.items(), key=lambda x: -x[1])
+    ngold = len(gold)
+    nextract = ncorrect = 0
+    threshold = 0
+    best_f1 = 0
+    for i in range(len(items)):
+        nextract += 1
+        if "\t".join(items[i][0]) in gold:
+            ncorrect += 1
+        if ncorrect > 0:
+            precision = ncorrect / nextract
+            recall = ncorrect / ngold
+            f1 = 2 * precision * recall / (precision + recall)
+            if f1 > best_f1:
+                best_f1 = f1
+                threshold = (items[i][1] + items[i + 1][1]) / 2 if i + 1 < len(items) else items[i][1]
+    return threshold
+
+
+def bucc_extract(candidate2score: Mapping[tuple, float], threshold: float) -> list[str]:
+    """Return the ``"src\ttrg"`` lines of the candidates scoring at least ``threshold`` (``bucc_extract``)."""
+    return [f"{src}\t{trg}" for (src, trg), score in candidate2score.items() if score >= threshold]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -268,9 +301,11 @@ def average_precision_at_k(targets: Iterable, ranked_predictions: Sequence, k: i
     """Return AP@k (0-1) of one ranked list: hits counted once each, divided by ``min(#targets, k)``.
 
     third_party/utils_lareqa.py ``average_precision_at_k``; ``k`` of ``None``/0 means no cut-off and
-    a divisor of ``#targets``.
+    a divisor of ``#targets``. As there, ``#targets`` counts the targets as given (a repeated target
+    counts twice in the divisor, once as a hit).
     """
-    targets = set(targets.tolist()) if isinstance(targets, np.ndarray) else set(targets)
+    given = targets.tolist() if isinstance(targets, np.ndarray) else list(targets)
+    targets = set(given)
     ranked = ranked_predictions.tolist() if isinstance(ranked_predictions, np.ndarray) else list(ranked_predictions)
     if not targets:
         raise ValueError("average_precision_at_k: a question has no gold candidate")
@@ -283,7 +318,7 @@ def average_precision_at_k(targets: Iterable, ranked_predictions: Sequence, k: i
             hits += 1.0
             score += hits / (i + 1.0)
         seen.add(pred)
-    divisor = min(len(targets), k) if k else len(targets)
+    divisor = min(len(given), k) if k else len(given)
     return score / divisor
 
 
@@ -300,3 +335,51 @@ def lareqa_map_at_k(targets: Sequence[Iterable], ranked: Sequence[Sequence], k: 
         raise ValueError("lareqa_map_at_k: no questions to score")
     ap = [average_precision_at_k(t, r, k) for t, r in zip(targets, ranked)]
     return {(f"map@{k}" if k else "map"): float(np.mean(ap)) * 100}
+
+
+# --------------------------------------------------------------------------------------------------
+# The official XTREME-R aggregate (evaluate.py: per-task mean over languages, group means, overall mean)
+
+XTREME_R_CATEGORIES = {"xnli": "classification", "xcopa": "classification", "udpos": "structured",
+                       "panx": "structured", "xquad": "qa", "mlqa": "qa", "tydiqa": "qa",
+                       "tatoeba": "retrieval", "mewslix": "retrieval", "lareqa": "retrieval"}
+CATEGORY_ORDER = ("classification", "structured", "qa", "retrieval")
+
+
+def _task_category(target: str) -> str:
+    """Return the XTREME-R category of ``target``: its registered ``TaskSpec.category``, else by name, else ""."""
+    from .tasks import get_task
+    try:
+        category = get_task(target).category
+    except ValueError:
+        category = ""
+    if not category:
+        key = str(target).lower().replace("-", "").replace("_", "")
+        category = next((c for name, c in XTREME_R_CATEGORIES.items() if key.startswith(name)), "")
+    return category
+
+
+def xtreme_r_score(results, headline=None):
+    """Return the XTREME-R scores per condition: index condition; a column per task, per category, and ``xtreme_r``.
+
+    As google-research/xtreme's evaluate.py: each task's score is its metric averaged uniformly over
+    the task's languages (QA: ``em_f1`` = (EM + F1) / 2; seeds are averaged first), a category score is
+    the mean of its tasks (classification, structured prediction, QA, retrieval: ``TaskSpec.category``)
+    and ``xtreme_r`` the mean over all tasks. A condition lacking a task gets NaN where it enters.
+    """
+    import pandas as pd
+
+    from . import analysis
+    scores = analysis.headline_scores(analysis.add_em_f1(results), headline)
+    means = scores.groupby(["condition", "target", "language"], as_index=False)["value"].mean()
+    wide = means.pivot_table(index="condition", columns="target", values="value", aggfunc="mean")
+    wide = wide.reindex(index=analysis.condition_order(wide.index), columns=sorted(wide.columns))
+    out = wide.copy()
+    categories = {t: _task_category(t) for t in wide.columns}
+    for category in CATEGORY_ORDER:
+        tasks = [t for t, c in categories.items() if c == category]
+        if tasks:
+            out[category] = wide[tasks].mean(axis=1, skipna=False)
+    out["xtreme_r"] = wide.mean(axis=1, skipna=False)
+    out.index.name, out.columns.name = "condition", None
+    return pd.DataFrame(out)

@@ -1,6 +1,8 @@
 """Study parameter files: YAML parsed with a safe loader and checked before anything runs."""
 from __future__ import annotations
 
+import re
+from dataclasses import fields
 from pathlib import Path
 
 import yaml
@@ -8,9 +10,27 @@ import yaml
 TOP_LEVEL = {
     "study": str, "description": str, "model": str, "pretrain": dict, "trust_remote_code": bool,
     "seeds": list, "jobs": int, "data": dict, "conditions": dict, "targets": list, "languages": dict,
-    "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict,
+    "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict, "cluster": dict,
 }
 REQUIRED = ("study", "model", "seeds", "conditions", "targets")
+# the ``cluster:`` block: per-run resources (every executor) and Slurm settings
+CLUSTER = {"cpus": int, "gpus": int, "memory_gb": (int, float), "time_min": int, "partition": str,
+           "account": str, "qos": str, "retries": int, "slurm": dict}
+# value ranges of numeric options, as (low, high, inclusive-low); None: unbounded
+RANGES = {
+    "learning_rate": (0, 1, False), "epochs": (0, None, False), "max_steps": (1, None, True),
+    "batch_size": (1, None, True), "grad_accum": (1, None, True), "warmup_ratio": (0, 1, True),
+    "weight_decay": (0, None, True), "adam_epsilon": (0, None, False), "max_grad_norm": (0, None, False),
+    "max_length": (8, None, True), "sampling_cap": (1, None, True), "temperature": (0, None, False),
+    "sentences_per_language": (1, None, True), "vocab_size": (100, None, True), "hidden_size": (1, None, True),
+    "num_layers": (1, None, True), "num_heads": (1, None, True), "intermediate_size": (1, None, True),
+    "steps": (1, None, True), "mlm_probability": (0, 1, False), "seed": (0, None, True),
+    "cpus": (1, None, True), "gpus": (0, None, True), "memory_gb": (0, None, False), "time_min": (1, None, True),
+    "retries": (0, None, True),
+}
+CHOICES = {"sampling": ("proportional", "temperature")}
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")
+STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class ParamsError(ValueError):
@@ -24,11 +44,13 @@ def load_params(path: str | Path) -> dict:
         raise ParamsError(f"{path}: no such params file")
     try:
         params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except yaml.YAMLError as exc:
         raise ParamsError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(params, dict):
         raise ParamsError(f"{path}: expected a mapping of study parameters at the top level")
-    errors = validate(params)
+    errors = validate(params, base=path.parent)
     if errors:
         raise ParamsError(f"{path}: {len(errors)} problem(s):\n" + "\n".join(f"  - {e}" for e in errors))
     params.setdefault("jobs", 1)
@@ -37,7 +59,96 @@ def load_params(path: str | Path) -> dict:
     return params
 
 
-def validate(params: dict) -> list[str]:
+def _kind_name(kind) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+             "list": "a list", "dict": "a mapping"}
+    return " or ".join(names.get(k.__name__, k.__name__) for k in kinds)
+
+
+def _type_of(value) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _is(value, kind) -> bool:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:   # YAML true is not a number
+        return False
+    if float in kinds and isinstance(value, int):
+        return True
+    return isinstance(value, kinds)
+
+
+def check_options(section: str, values: dict, config_cls) -> list[str]:
+    """Return type, range and choice problems of ``values`` against the dataclass ``config_cls``'s fields."""
+    annotations = {f.name: str(f.type) for f in fields(config_cls)}
+    errors = []
+    for key, value in (values or {}).items():
+        if key not in annotations:
+            continue   # unknown keys are reported by the config's from_dict
+        annotation = annotations[key]
+        if value is None and "None" in annotation:
+            continue
+        base = annotation.split("|")[0].split("[")[0].strip()
+        kind = {"float": float, "int": int, "str": str, "bool": bool, "dict": dict, "tuple": (list, tuple)}.get(base)
+        if kind is not None and not _is(value, kind):
+            errors.append(f"{section}.{key}: expected {_kind_name(kind)}, got {value!r} ({_type_of(value)})")
+            continue
+        errors += check_range(f"{section}.{key}", key, value)
+    return errors
+
+
+def check_range(where: str, key: str, value) -> list[str]:
+    """Return the range/choice problem of ``value`` for option ``key`` (empty when within bounds)."""
+    if key in CHOICES and value not in CHOICES[key]:
+        return [f"{where}: expected one of {', '.join(CHOICES[key])}, got {value!r}"]
+    if key not in RANGES or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return []
+    low, high, inclusive = RANGES[key]
+    if (value < low if inclusive else value <= low) or (high is not None and value > high):
+        bound = f"{'>=' if inclusive else '>'} {low}" + (f" and <= {high}" if high is not None else "")
+        return [f"{where}: expected a value {bound}, got {value!r}"]
+    return []
+
+
+def check_model(model: str, base: Path | None = None) -> list[str]:
+    """Return problems with ``model``: a local directory must hold config.json and safetensors weights."""
+    if model == "synthetic":
+        return []
+    path = Path(model).expanduser()
+    if not path.is_absolute() and base is not None and not path.exists() and (base / path).exists():
+        path = base / path
+    looks_local = model.startswith(("/", "./", "../", "~")) or path.exists()
+    if not looks_local:
+        if HUB_ID.match(model):
+            return []
+        return [f"model: {model!r} is neither an existing directory nor a Hugging Face hub id (org/name)"]
+    if not path.is_dir():
+        return [f"model: no such model directory {model!r}; expected a directory saved with save_pretrained"]
+    problems = []
+    if not (path / "config.json").exists():
+        problems.append(f"model: {model!r} has no config.json; expected a directory saved with save_pretrained")
+    if not list(path.glob("*.safetensors")) and not list(path.glob("*.safetensors.index.json")):
+        found = ", ".join(sorted(p.name for p in path.glob("*.bin"))) or "no weights"
+        problems.append(f"model: {model!r} has no *.safetensors weights ({found}); only safetensors are loaded "
+                        "(pickled .bin weights are refused)")
+    return problems
+
+
+def check_cluster(cluster: dict) -> list[str]:
+    """Return problems with the ``cluster:`` block (unknown keys, types, ranges)."""
+    errors = []
+    for key, value in cluster.items():
+        if key not in CLUSTER:
+            errors.append(f"cluster: unknown key {key!r}; expected some of {', '.join(CLUSTER)}")
+        elif value is not None and not _is(value, CLUSTER[key]):
+            errors.append(f"cluster.{key}: expected {_kind_name(CLUSTER[key])}, got {value!r} ({_type_of(value)})")
+        else:
+            errors += check_range(f"cluster.{key}", key, value)
+    return errors
+
+
+def validate(params: dict, base: Path | None = None) -> list[str]:
     """Return every problem in ``params`` as one message per key (empty when valid)."""
     from .tasks import all_tasks
     from .train import TrainConfig
@@ -49,31 +160,43 @@ def validate(params: dict) -> list[str]:
         if key not in params:
             errors.append(f"missing required key {key!r}")
     for key, kind in TOP_LEVEL.items():
-        if key in params and params[key] is not None and not isinstance(params[key], kind):
+        if key in params and params[key] is not None and not _is(params[key], kind):
             errors.append(f"key {key!r}: expected a {kind.__name__}, got {type(params[key]).__name__}")
+        elif key in REQUIRED and key in params and params[key] is None:
+            errors.append(f"key {key!r}: expected a {kind.__name__}, got nothing (null)")
     if errors:
         return errors
     tasks = all_tasks()
+    if not STUDY_NAME.match(params["study"]):
+        errors.append(f"study: {params['study']!r} is not a usable directory name; expected letters, digits, "
+                      "'.', '_' or '-'")
     for seed in params["seeds"]:
-        if not isinstance(seed, int) or seed < 0:
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             errors.append(f"seeds: {seed!r} is not a non-negative integer")
     if not params["seeds"]:
         errors.append("seeds: expected at least one seed")
-    if params.get("jobs", 1) < 1:
+    elif len(set(map(str, params["seeds"]))) != len(params["seeds"]):
+        errors.append(f"seeds: expected distinct seeds, got {params['seeds']}")
+    if params.get("jobs") is not None and params["jobs"] < 1:
         errors.append(f"jobs: expected an integer >= 1, got {params['jobs']}")
-    for cond, names in params["conditions"].items():
-        if not isinstance(names, list):
-            errors.append(f"conditions.{cond}: expected a list of intermediate tasks ([] for the baseline)")
-            continue
-        for name in names:
-            if name not in tasks:
-                errors.append(f"conditions.{cond}: unknown task {name!r}")
+    if not params["conditions"]:
+        errors.append("conditions: expected at least one condition (baseline: [] for no intermediate task)")
+    if not params["targets"]:
+        errors.append("targets: expected at least one target task")
+    errors += check_model(params["model"], base)
+    errors += check_cluster(params.get("cluster") or {})
+    from .conditions import condition_errors  # a list of tasks, or {tasks, mlm, translate}
+    for cond, value in params["conditions"].items():
+        errors += condition_errors(str(cond), value, tasks)
     for name in params["targets"]:
         if name not in tasks:
             errors.append(f"targets: unknown task {name!r}")
     for name, langs in (params.get("languages") or {}).items():
         if name not in tasks:
             errors.append(f"languages: unknown task {name!r}")
+            continue
+        if not isinstance(langs, list):
+            errors.append(f"languages.{name}: expected a list of language codes, got {langs!r}")
             continue
         bad = [l for l in langs if l not in tasks[name].languages]
         if bad:
@@ -84,19 +207,25 @@ def validate(params: dict) -> list[str]:
             TrainConfig.from_dict(params.get(section))
         except (TypeError, ValueError) as exc:
             errors.append(f"{section}: {exc}")
+        errors += check_options(section, params.get(section) or {}, TrainConfig)
     for name, overrides in (params.get("target_overrides") or {}).items():
         if name not in params["targets"]:
             errors.append(f"target_overrides: {name!r} is not one of the study's targets")
+        if overrides is not None and not isinstance(overrides, dict):
+            errors.append(f"target_overrides.{name}: expected a mapping of training options, got {overrides!r}")
+            continue
         try:
             TrainConfig.from_dict({**(params.get("target") or {}), **(overrides or {})})
         except (TypeError, ValueError) as exc:
             errors.append(f"target_overrides.{name}: {exc}")
+        errors += check_options(f"target_overrides.{name}", overrides or {}, TrainConfig)
     if params["model"] == "synthetic":
         from .synth.pretrain import PretrainConfig
         try:
             PretrainConfig.from_dict(params.get("pretrain"))
         except (TypeError, ValueError) as exc:
             errors.append(f"pretrain: {exc}")
+        errors += check_options("pretrain", params.get("pretrain") or {}, PretrainConfig)
     elif params.get("pretrain"):
         errors.append("pretrain: only used with model: synthetic")
     return errors

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 from transformers import AutoTokenizer
 
+from .faults import fault_point
+from .features import featurize_cached
 from .formats import get_format
 from .tasks import TaskSpec, get_task
 from .train import TrainConfig, train
@@ -32,15 +35,24 @@ def load_tokenizer(path: str, trust_remote_code: bool = False):
 
 
 def evaluate(spec: TaskSpec, model, tokenizer, languages, split: str, max_length: int,
-             data: dict | None = None, batch_size: int = 64, **predict_options) -> list[dict]:
-    """Return result rows (language, split, metric, value) of ``model`` on ``split`` in each language."""
+             data: dict | None = None, batch_size: int = 64, perturb: str | None = None,
+             **predict_options) -> list[dict]:
+    """Return result rows (language, split, metric, value) of ``model`` on ``split`` in each language.
+
+    ``perturb`` (``char`` or ``word``, :mod:`xlib.perturb`, seed 0) scores a perturbed copy of the split
+    instead; its rows carry the split ``<split>-<perturb>``.
+    """
     fmt = get_format(spec.format)
     rows = []
     for lang in languages:
         examples = spec.load(split, lang, **(data or {}))
+        if perturb:
+            from .perturb import perturb_examples
+            examples = perturb_examples(examples, spec.format, perturb)
         preds = fmt.predict(model, tokenizer, examples, spec, max_length, batch_size, **predict_options)
         for metric, value in fmt.score(examples, preds, spec, language=lang).items():
-            rows.append({"task": spec.name, "language": lang, "split": split, "metric": metric,
+            rows.append({"task": spec.name, "language": lang, "split": f"{split}-{perturb}" if perturb else split,
+                         "metric": metric,
                          "value": float(value), "n": len(examples)})
     return rows
 
@@ -60,7 +72,9 @@ def save_encoder(encoder, target: Path) -> Path:
     return target
 
 
-def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict, trust_remote_code=False):
+def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict, trust_remote_code=False,
+                 condition: dict | None = None):
+    condition = condition or {}
     cfg = TrainConfig.from_dict(hparams)
     tokenizer = load_tokenizer(encoder, trust_remote_code)
     models, features, specs = {}, {}, {}
@@ -69,10 +83,22 @@ def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict,
         spec = get_task(name)
         fmt = get_format(spec.format)
         examples = spec.load("train", spec.train_language, **data)
+        if spec.format == "tagging" and not spec.labels:  # CCG: the tag set is the training data's
+            spec = replace(spec, labels=tuple(sorted({t for e in examples for t in e["tags"]})))
+        if condition.get("translate"):  # translate-train: add the machine-translated training sets
+            from .translate import translated_examples
+            examples = examples + translated_examples(spec, condition["translate"], data)
         specs[name] = spec
         models[name] = fmt.build_model(encoder, spec, **load_kwargs(trust_remote_code))
-        features[name] = fmt.featurize(examples, tokenizer, spec, cfg.max_length, **cfg.extra.get(spec.format, {}))
+        features[name] = featurize_cached(fmt, examples, tokenizer, spec, cfg.max_length,
+                                          cfg.extra.get(spec.format, {}))
+    # the first model's encoder is shared: take one with a pooler (multiple choice reads it) if any
+    models = dict(sorted(models.items(), key=lambda kv: getattr(getattr(kv[1], kv[1].base_model_prefix), "pooler", None) is None))
+    if condition.get("mlm"):  # continued multilingual MLM: one more "task" on the shared encoder
+        from .mlm import add_mlm
+        add_mlm(models, features, condition["mlm"], encoder, tokenizer, cfg, seed, **load_kwargs(trust_remote_code))
     shared, log = train(models, features, tokenizer.pad_token_id, cfg, seed=seed)
+    fault_point("train")  # crash-safety tests: killed with the trained model only in memory
     return shared, log, tokenizer, specs, cfg
 
 
@@ -86,8 +112,11 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
     """
     set_threads()
     start = time.time()
-    data = data or {}
-    shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, hparams, seed, data, trust_remote_code)
+    data = dict(data or {})
+    # a condition's options travel in ``data`` (study.plan puts them there): mlm, translate
+    condition = {k: data.pop(k) for k in ("mlm", "translate") if k in data}
+    shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, hparams, seed, data, trust_remote_code,
+                                                      condition)
     rows = []
     for name, spec in specs.items():
         rows += evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",
@@ -99,11 +128,13 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
 
 
 def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=None,
-               data: dict | None = None, predict: dict | None = None, trust_remote_code: bool = False) -> dict:
+               data: dict | None = None, predict: dict | None = None, trust_remote_code: bool = False,
+               perturb=()) -> dict:
     """Run phase (iii): train on the target's English data (if it trains), evaluate zero-shot per language.
 
     Returns a report with result ``rows`` (English dev plus the evaluation split of every language),
     the loss log and the wall time. Retrieval tasks that do not train are scored from the encoder.
+    ``perturb`` lists perturbations (``char``, ``word``) whose test sets are scored too, for MLEM-R.
     """
     set_threads()
     start = time.time()
@@ -123,4 +154,7 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
         tokenizer = load_tokenizer(encoder, trust_remote_code)
         model = get_format(spec.format).build_model(encoder, spec, **load_kwargs(trust_remote_code))
     rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, **(predict or {}))
+    for kind in perturb or ():
+        rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, perturb=kind,
+                         **(predict or {}))
     return {"rows": rows, "log": log, "seconds": time.time() - start}

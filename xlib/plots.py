@@ -40,17 +40,32 @@ def _figure_and_axes(ax, n_rows: int, n_cols: int, label_width: float):
     return fig, ax
 
 
-def _heatmap(table: pd.DataFrame, ax, title: str, xlabel: str, ylabel: str):
-    """Return the figure of an annotated, zero-centred heatmap of ``table`` drawn on ``ax`` (or a new one)."""
+def _annotations(values: np.ndarray, marks) -> np.ndarray:
+    """Return the cell labels: one decimal (never "-0.0"), with ``*`` where ``marks`` is True."""
+    rounded = np.round(values, 1) + 0.0
+    text = np.array([[("" if not np.isfinite(v) else f"{v:.1f}") for v in row] for row in rounded], dtype=object)
+    if marks is not None:
+        text = np.where(np.asarray(marks, dtype=bool) & (text != ""), text + "*", text)
+    return text
+
+
+def _heatmap(table: pd.DataFrame, ax, title: str, xlabel: str, ylabel: str, marks=None,
+             cbar_label: str = CBAR_LABEL):
+    """Return the figure of an annotated, zero-centred heatmap of ``table`` drawn on ``ax`` (or a new one).
+
+    ``marks`` (a boolean table of the same shape) appends ``*`` to the cells it flags (significant gains).
+    """
     if table.empty or table.shape[0] == 0 or table.shape[1] == 0:
         raise ValueError("nothing to plot: the gain table is empty (no condition besides the baseline?)")
     values = table.to_numpy(dtype=float)
     longest = max((len(str(i)) for i in table.index), default=4)
     fig, ax = _figure_and_axes(ax, table.shape[0], table.shape[1], label_width=0.075 * longest)
     limit = _symmetric_limit(values)
+    if marks is not None:
+        marks = pd.DataFrame(marks).reindex(index=table.index, columns=table.columns).fillna(False).to_numpy(dtype=bool)
     sns.heatmap(table.astype(float), ax=ax, cmap=CMAP, center=0, vmin=-limit, vmax=limit,
-                annot=np.round(values, 1) + 0.0, fmt=".1f",  # + 0.0: no "-0.0" labels annot_kws={"size": FONT["annot"]}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": CBAR_LABEL, "shrink": 0.9}, square=False)
+                annot=_annotations(values, marks), fmt="", annot_kws={"size": FONT["annot"]},
+                linewidths=0.5, linecolor="white", cbar_kws={"label": cbar_label, "shrink": 0.9}, square=False)
     ax.set_xlabel(xlabel, fontsize=FONT["label"])
     ax.set_ylabel(ylabel, fontsize=FONT["label"])
     if title:
@@ -63,31 +78,54 @@ def _heatmap(table: pd.DataFrame, ax, title: str, xlabel: str, ylabel: str):
     cbar = ax.collections[0].colorbar
     if cbar is not None:
         cbar.ax.tick_params(labelsize=FONT["ticks"] - 1)
-        cbar.set_label(CBAR_LABEL, fontsize=FONT["label"] - 1)
+        cbar.set_label(cbar_label, fontsize=FONT["label"] - 1)
     fig.tight_layout()
     return fig
 
 
 def gain_heatmap_targets(gains_wide: pd.DataFrame, title: str = "Gain over the baseline (zero-shot languages)",
-                         ax=None):
+                         ax=None, intervals: pd.DataFrame | None = None):
     """Return the Figure of an intermediate-task (rows) x target-task (columns) heatmap of gains.
 
     ``gains_wide`` is :func:`xlib.analysis.gain_by_target`'s table; its row and column order is kept.
+    ``intervals`` (:func:`xlib.analysis.gain_intervals` with ``by="target"``) marks with ``*`` the cells
+    whose 95% interval excludes zero.
     """
-    return _heatmap(gains_wide, ax, title, xlabel="target task", ylabel="intermediate task")
+    marks = None
+    if intervals is not None and not intervals.empty:
+        marks = intervals.pivot_table(index="condition", columns="target", values="significant", aggfunc="max")
+    return _heatmap(gains_wide, ax, title, xlabel="target task", ylabel="intermediate task", marks=marks)
+
+
+def _language_table(rows: pd.DataFrame, value: str, language_order, similarity) -> pd.DataFrame:
+    """Return a condition x language table of ``value``, columns in the requested language order."""
+    table = rows.pivot_table(index="condition", columns="language", values=value, aggfunc="mean")
+    present = list(table.columns)
+    if language_order is None:
+        columns = analysis.language_order(present, similarity)
+    else:
+        listed = [l for l in dict.fromkeys(language_order) if l in present]
+        columns = listed + analysis.language_order([l for l in present if l not in listed], similarity)
+    return table.reindex(index=analysis.condition_order(table.index), columns=columns)
 
 
 def gain_heatmap_languages(gains_long: pd.DataFrame, target: str, language_order: Sequence[str] | None = None,
                            ax=None, title: str | None = None, similarity=None):
     """Return the Figure of a condition x language heatmap of gains for one ``target``.
 
-    ``gains_long`` is :func:`xlib.analysis.gain_by_language`'s table. Columns follow ``language_order``
-    (languages it does not list are appended), else :func:`xlib.analysis.language_order` with ``similarity``.
+    ``gains_long`` is :func:`xlib.analysis.gain_by_language`'s table, or
+    :func:`xlib.analysis.gain_intervals` with ``by="language"`` (then cells whose interval excludes
+    zero get a ``*``). Columns follow ``language_order`` (languages it does not list are appended),
+    else :func:`xlib.analysis.language_order` with ``similarity``.
     """
     rows = gains_long[gains_long["target"] == target]
     if rows.empty:
         known = ", ".join(map(str, sorted(gains_long["target"].unique())))
         raise ValueError(f"no gains for target {target!r}; targets: {known}")
+    marks = None
+    if "significant" in rows:
+        marks = _language_table(rows.assign(significant=rows["significant"].astype(float)), "significant",
+                                language_order, similarity) > 0
     table = rows.pivot_table(index="condition", columns="language", values="gain", aggfunc="mean")
     present = list(table.columns)
     if language_order is None:
@@ -97,7 +135,7 @@ def gain_heatmap_languages(gains_long: pd.DataFrame, target: str, language_order
         columns = listed + analysis.language_order([l for l in present if l not in listed], similarity)
     table = table.reindex(index=analysis.condition_order(table.index), columns=columns)
     title = f"{target}: gain over the baseline per language" if title is None else title
-    return _heatmap(table, ax, title, xlabel="language", ylabel="intermediate task")
+    return _heatmap(table, ax, title, xlabel="language", ylabel="intermediate task", marks=marks)
 
 
 def save_figure(fig, path_without_suffix) -> list[Path]:
@@ -115,22 +153,139 @@ def _file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", str(name))
 
 
+MLEM_CBAR_LABEL = "gain in A (x100)"
+INTERMEDIATE_TASKS = ["ANLI+", "CCG", "CommonsenseQA", "Cosmos QA", "HellaSwag", "MNLI", "QQP", "SQuAD", "SST-2",
+                      "multi-task"]
+NOT_AVAILABLE = "n/a"
+
+
+def mlem_heatmap(language_gains: pd.DataFrame, language_order: Sequence[str] | None = None, ax=None,
+                 title: str = "MLEM: gain in the per-language aggregate A over the baseline", similarity=None):
+    """Return the Figure of a condition x language heatmap of ``A[k, l] - A[baseline, l]`` (x100), ``*`` = significant.
+
+    ``language_gains`` is :func:`xlib.mlem.language_gains`' table.
+    """
+    if language_gains.empty:
+        raise ValueError("nothing to plot: no per-language MLEM gains (no condition besides the baseline?)")
+    rows = language_gains.assign(gain=language_gains["gain"] * 100.0,
+                                 significant=language_gains["significant"].astype(float))
+    table = _language_table(rows, "gain", language_order, similarity)
+    marks = _language_table(rows, "significant", language_order, similarity) > 0
+    return _heatmap(table, ax, title, xlabel="language", ylabel="intermediate task", marks=marks,
+                    cbar_label=MLEM_CBAR_LABEL)
+
+
+def mlem_effects(table: pd.DataFrame, baseline: str = "baseline", ax=None,
+                 title: str = "Effect of intermediate training on MLEM"):
+    """Return the Figure of ΔMLEM per condition (x100) with its 95% interval as error bars (``baseline`` left out).
+
+    ``table`` is :func:`xlib.mlem.mlem`'s table. Filled markers: the interval excludes zero.
+    """
+    rows = table[table["condition"] != baseline]
+    if rows.empty:
+        raise ValueError("nothing to plot: MLEM has no condition besides the baseline")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.0, 1.0 + 0.45 * len(rows)))
+    fig = ax.figure
+    y = np.arange(len(rows))[::-1]
+    delta, low, high = (rows[c].to_numpy(dtype=float) * 100 for c in ("delta", "ci_low", "ci_high"))
+    significant = (low > 0) | (high < 0)
+    err = np.vstack([delta - low, high - delta])
+    ax.errorbar(delta, y, xerr=np.where(np.isfinite(err), err, 0), fmt="none", ecolor="0.3", capsize=3, lw=1.2)
+    colors = np.array([plt.get_cmap(CMAP)(0.85 if d >= 0 else 0.15) for d in delta]).reshape(-1, 4)
+    ax.scatter(delta[significant], y[significant], color=colors[significant], zorder=3, s=40)
+    ax.scatter(delta[~significant], y[~significant], facecolors="white", edgecolors=colors[~significant], zorder=3, s=40)
+    ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
+    ax.set_yticks(y, [str(c) for c in rows["condition"]], fontsize=FONT["ticks"])
+    ax.set_xlabel("ΔMLEM over the baseline (x100), 95% bootstrap interval", fontsize=FONT["label"])
+    ax.set_ylabel("intermediate task", fontsize=FONT["label"])
+    limit = _symmetric_limit(np.concatenate([delta, low, high]))
+    ax.set_xlim(-1.1 * limit, 1.1 * limit)
+    if title:
+        ax.set_title(title, fontsize=FONT["title"])
+    fig.tight_layout()
+    return fig
+
+
+def _mark_not_available(ax, table: pd.DataFrame) -> None:
+    """Hatch every NaN cell of the heatmap on ``ax`` and write "n/a" in it."""
+    from matplotlib.patches import Rectangle
+    values = table.to_numpy(dtype=float)
+    for i, j in zip(*np.where(~np.isfinite(values))):
+        ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.8", linewidth=0))
+        ax.text(j + 0.5, i + 0.5, NOT_AVAILABLE, ha="center", va="center", color="0.45", fontsize=FONT["annot"] - 1)
+
+
+def published_table(published: pd.DataFrame) -> pd.DataFrame:
+    """Return the published panel: the third-party best-per-target rows, then one all-NaN row per intermediate task."""
+    cells = pd.DataFrame(np.nan, index=[f"{t} (dev, per cell)" for t in INTERMEDIATE_TASKS],
+                         columns=published.columns)
+    return pd.concat([published.astype(float), cells])
+
+
+def published_vs_study_figure(published: pd.DataFrame, study_gains: pd.DataFrame, study_intervals=None,
+                              study: str = "study"):
+    """Return a two-panel Figure: Phang et al.'s published gains (left, "n/a" where no source) and the study's (right).
+
+    ``published`` is :func:`xlib.analysis.published_gains`; ``study_gains`` is
+    :func:`xlib.analysis.gain_by_target` of the study (``study_intervals`` marks significant cells).
+    """
+    left = published_table(published)
+    n_rows = max(left.shape[0], study_gains.shape[0])
+    widths = [left.shape[1] + 6.0, max(study_gains.shape[1], 1) + 4.0]
+    fig, axes = plt.subplots(1, 2, figsize=(min(0.75 * sum(widths) + 3, 22), 1.6 + 0.42 * n_rows),
+                             gridspec_kw={"width_ratios": widths})
+    _heatmap(left, axes[0], "Phang et al. (2020), published: best intermediate task per target\n"
+             "minus XLM-R, XTREME test (QA: F1); per-cell dev table not available", xlabel="target task",
+             ylabel="")
+    _mark_not_available(axes[0], left)
+    marks = None
+    if study_intervals is not None and not study_intervals.empty:
+        marks = study_intervals.pivot_table(index="condition", columns="target", values="significant", aggfunc="max")
+    _heatmap(study_gains, axes[1], f"{study}: gain over the baseline (zero-shot languages)\n"
+             "* 95% bootstrap interval excludes 0", xlabel="target task", ylabel="intermediate task", marks=marks)
+    fig.tight_layout()
+    return fig
+
+
 def render_study_figures(results, out_dir, baseline: str = "baseline", similarity=None, prefix: str = "",
-                         headline=None) -> list[Path]:
-    """Return the paths of every study figure written to ``out_dir``: ``{prefix}gains_by_target`` and ``{prefix}gains_{target}`` (PNG + PDF each)."""
+                         headline=None, n_boot: int = 1000, seed: int = 0, language_order_by: str = "similarity",
+                         study: str | None = None) -> list[Path]:
+    """Return the paths of every study figure written to ``out_dir`` (PNG + PDF each).
+
+    ``{prefix}gains_by_target`` (condition x target, ``*`` = 95% interval excludes zero),
+    ``{prefix}gains_{target}`` (condition x language per target), ``{prefix}mlem_by_language`` (MLEM's
+    per-language gains) and ``{prefix}phang2020_vs_study`` (published numbers beside this study's).
+    Languages are ordered by ``similarity`` (default: :func:`xlib.similarity.similarity_to_english`) or,
+    with ``language_order_by="family"``, grouped by family.
+    """
+    from . import mlem
+    from .similarity import order_languages, similarity_to_english
     out_dir = Path(out_dir)
     paths: list[Path] = []
-    wide = analysis.gain_by_target(results, baseline=baseline, headline=headline)
-    fig = gain_heatmap_targets(wide)
-    try:
-        paths += save_figure(fig, out_dir / f"{prefix}gains_by_target")
-    finally:
-        plt.close(fig)
-    per_language = analysis.gain_by_language(results, baseline=baseline, headline=headline)
-    for target in sorted(per_language["target"].unique()):
-        fig = gain_heatmap_languages(per_language, target, similarity=similarity)
+
+    def save(fig, stem):
         try:
-            paths += save_figure(fig, out_dir / f"{prefix}gains_{_file_name(target)}")
+            paths.extend(save_figure(fig, out_dir / f"{prefix}{stem}"))
         finally:
             plt.close(fig)
+
+    wide = analysis.gain_by_target(results, baseline=baseline, headline=headline)
+    intervals = analysis.gain_intervals(results, baseline, "target", headline, n_boot=n_boot, seed=seed)
+    save(gain_heatmap_targets(wide, intervals=intervals), "gains_by_target")
+    per_language = analysis.gain_intervals(results, baseline, "language", headline, n_boot=n_boot, seed=seed)
+    languages = list(per_language["language"].unique())
+    if similarity is None:
+        similarity = similarity_to_english(languages, missing="skip")
+    order = order_languages(languages, by=language_order_by) if language_order_by == "family" else None
+    for target in sorted(per_language["target"].unique()):
+        save(gain_heatmap_languages(per_language, target, language_order=order, similarity=similarity),
+             f"gains_{_file_name(target)}")
+    gains = mlem.language_gains(results, baseline, n_boot=n_boot, seed=seed, headline=headline)
+    if not gains.empty:
+        save(mlem_heatmap(gains, language_order=order, similarity=similarity), "mlem_by_language")
+        table = mlem.mlem(results, baseline, n_boot=n_boot, seed=seed, headline=headline)
+        save(mlem_effects(table, baseline), "mlem_effects")
+    label = study or (prefix.rstrip("_") or "this study")
+    save(published_vs_study_figure(analysis.published_gains(), wide, intervals, study=label), "phang2020_vs_study")
     return paths

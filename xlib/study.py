@@ -1,25 +1,27 @@
 """Expand a params file into runs, execute each notebook with Papermill, collect one results table.
 
 Run directories are written atomically: a run executes in a temporary directory that is renamed
-to ``runs/<study>/<run-id>/`` only once its ``metrics.json`` exists, so a crash never leaves a
-half-finished run that looks finished, and a rerun skips every finished run.
+to ``runs/<study>/<run-id>/`` only once its ``metrics.json`` and ``run.json`` exist (and are on
+disk), so a crash at any moment never leaves a half-finished run that looks finished, and a rerun
+skips every finished run. ``execute_run`` runs ONE run and is what every executor (local, Ray,
+Slurm: ``xlib.executors``) calls; ``plan`` gives the DAG.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
-import sys
+import socket
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
+from .faults import armed, fault_point
 from .paths import project_root, runs_root
 
 RESULT_COLUMNS = ["study", "run_id", "condition", "intermediate", "target", "language", "split",
@@ -39,6 +41,20 @@ class Run:
     intermediate: tuple = ()
     depends_on: str | None = None   # run id whose checkpoint this run loads
     parameters: dict = field(default_factory=dict)
+    resources: dict = field(default_factory=dict)  # cpus (= torch threads), gpus, memory_gb per run
+
+
+RESOURCE_DEFAULTS = {"cpus": 1, "gpus": 0, "memory_gb": None}
+
+
+def run_resources(params: dict) -> dict:
+    """Return what one run needs (cpus = its torch threads, gpus, memory_gb) from the params' ``cluster`` block.
+
+    The thread count is a fixed function of the params, never of how many runs share a machine,
+    so a run gives the same floats on CPU whichever executor ran it.
+    """
+    cluster = params.get("cluster") or {}
+    return {key: cluster.get(key, default) for key, default in RESOURCE_DEFAULTS.items()}
 
 
 def notebooks_dir() -> Path:
@@ -88,23 +104,28 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
     goes straight to phase (iii) from the pretrained model. ``base_model`` is the resolved model
     path (the synthetic model's cache directory); without it the params' ``model`` is used.
     """
+    from .conditions import condition_options, condition_tasks
     from .tasks import get_task
 
     root = study_dir(params, runs_root).resolve()
     model = base_model or params["model"]
+    resources = run_resources(params)
     common = {"study": params["study"], "data": params.get("data") or {},
               "trust_remote_code": bool(params.get("trust_remote_code", False))}
     runs: list[Run] = []
     for seed in params["seeds"]:
-        for condition, tasks in params["conditions"].items():
+        for condition, value in params["conditions"].items():
             encoder, parent = model, None
+            tasks, options = condition_tasks(value), condition_options(value)
             if tasks:
                 parent = intermediate_id(condition, seed)
                 encoder = str(root / parent / "encoder")
                 runs.append(Run(parent, "intermediate", "intermediate.ipynb", condition, seed,
                                 intermediate=tuple(tasks), parameters={
-                                    **common, "run_id": parent, "condition": condition, "tasks": list(tasks),
-                                    "encoder": model, "seed": seed, "hparams": params.get("intermediate") or {}}))
+                                    **common, "data": {**common["data"], **options},  # mlm / translate options
+                                    "run_id": parent, "condition": condition, "tasks": list(tasks),
+                                    "encoder": model, "seed": seed, "hparams": params.get("intermediate") or {}},
+                                resources=dict(resources)))
             for target in params["targets"]:
                 spec = get_task(target)
                 rid = target_id(condition, target, seed)
@@ -115,30 +136,96 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
                                     **common, "run_id": rid, "condition": condition, "target": target,
                                     "encoder": encoder, "seed": seed, "hparams": hparams,
                                     "languages": list((params.get("languages") or {}).get(target) or []),
-                                    "predict": predict}))
+                                    "predict": predict}, resources=dict(resources)))
     runs.sort(key=lambda r: r.phase != "intermediate")  # stable: phase (ii) first
     return runs
 
 
 def is_finished(run_dir: Path) -> bool:
-    """Return True when ``run_dir`` holds a completed run (its directory was renamed into place)."""
-    return (run_dir / "metrics.json").exists() and (run_dir / "run.json").exists()
+    """Return True when ``run_dir`` holds a completed run (renamed into place with both reports)."""
+    run_dir = Path(run_dir)
+    return (not run_dir.name.startswith(".") and (run_dir / "metrics.json").exists()
+            and (run_dir / "run.json").exists())
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            _fsync(path)
+    for folder in [*sorted(p for p in root.rglob("*") if p.is_dir()), root]:
+        _fsync(folder)
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file, fsync and rename; return the path."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return path
 
 
 def write_report(out_dir: str | Path, report: dict) -> Path:
     """Write a run's report (result rows, loss log, seconds) to ``out_dir/metrics.json`` and return the path."""
     path = Path(out_dir) / "metrics.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(report, indent=1))
-    os.replace(tmp, path)
-    return path
+    text = json.dumps(report, indent=1)
+    if armed("metrics"):
+        Path(str(path) + ".tmp").write_text(text[: len(text) // 2])
+        fault_point("metrics")
+    return write_atomic(path, text)
 
 
-def execute_run(run: Run, root: str, threads: int | None = None) -> dict:
-    """Execute ``run``'s notebook with Papermill into a temporary directory and move it into place.
+def running_dir(root: str | Path) -> Path:
+    """Return ``<study>/.running``, where each executing run keeps a marker naming its host and pid."""
+    return Path(root) / ".running"
 
-    Returns ``{"run_id", "ok", "seconds", "error", "notebook"}``; a failed run leaves its executed
-    notebook in ``<study>/failed/<run-id>/`` and never in the finished location.
+
+def failed_dir(root: str | Path) -> Path:
+    """Return ``<study>/failed``, where failed runs keep their executed notebook and ``error.txt``."""
+    return Path(root) / "failed"
+
+
+def _marker(run: Run) -> dict:
+    return {"run_id": run.run_id, "host": socket.gethostname(), "pid": os.getpid(), "start": time.time(),
+            "slurm_job_id": os.environ.get("SLURM_JOB_ID"), "seed": run.seed}
+
+
+def _run_env(run: Run, device: int | str | None) -> None:
+    os.environ["XLIB_NUM_THREADS"] = str(int(run.resources.get("cpus") or 1))
+    os.environ["XLIB_RUN_ID"] = run.run_id
+    os.environ["XLIB_STUDY_PGID"] = str(os.getpgrp())   # the runner's group (fault injection only)
+    if device is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = str(device)
+
+
+def _check_report(path: Path, notebook: str) -> None:
+    if not path.exists():
+        raise RuntimeError(f"{notebook} finished without writing metrics.json")
+    report = json.loads(path.read_text())
+    if not isinstance(report.get("rows"), list):
+        raise RuntimeError(f"{path}: expected a report with a list of result 'rows'")
+
+
+def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> dict:
+    """Execute ONE run's notebook with Papermill in a temporary directory, then rename it into place.
+
+    Any executor calls this (in a local worker process, a Ray task or a Slurm job). Returns
+    ``{"run_id", "ok", "seconds", "error", "notebook"}``. The run uses ``run.resources["cpus"]``
+    torch threads and, when given, the GPU ``device``. While it executes, ``.running/<run-id>.json``
+    names its host and pid; a failed run leaves its executed notebook and ``error.txt`` in
+    ``failed/<run-id>/`` and never anything in the finished location. A run finished elsewhere
+    meanwhile is kept and this copy discarded.
     """
     import papermill
 
@@ -147,31 +234,88 @@ def execute_run(run: Run, root: str, threads: int | None = None) -> dict:
     start = time.time()
     if is_finished(final):
         return {"run_id": run.run_id, "ok": True, "seconds": 0.0, "error": None, "skipped": True}
-    if threads:
-        os.environ["XLIB_NUM_THREADS"] = str(threads)
+    _run_env(run, device)
+    marker = running_dir(root_path) / f"{run.run_id}.json"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(marker, json.dumps(_marker(run)))
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run.run_id}-", dir=root_path))
-    notebook_out = tmp / run.notebook
+    notebook_out = tmp / Path(run.notebook).name
     try:
         papermill.execute_notebook(
             str(notebooks_dir() / run.notebook), str(notebook_out),
             parameters={**run.parameters, "out_dir": str(tmp)}, kernel_name="python3",
             progress_bar=False, log_output=False, cwd=str(Path.cwd()))
-        if not (tmp / "metrics.json").exists():
-            raise RuntimeError(f"{run.notebook} finished without writing metrics.json")
-        (tmp / "run.json").write_text(json.dumps({**asdict(run), "seconds": time.time() - start}, indent=1))
-        if final.exists():  # an unfinished leftover can only be replaced, never a finished run
-            shutil.rmtree(final)
-        os.rename(tmp, final)
+        _check_report(tmp / "metrics.json", run.notebook)
+        write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
+                                                   "host": socket.gethostname()}, indent=1))
+        _fsync_tree(tmp)   # on disk before it can count: a node that loses power keeps no torn checkpoint
+        fault_point("rename")
+        try:
+            os.rename(tmp, final)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not is_finished(final):
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # finished elsewhere meanwhile: keep that one
+        shutil.rmtree(failed_dir(root_path) / run.run_id, ignore_errors=True)
         return {"run_id": run.run_id, "ok": True, "seconds": time.time() - start, "error": None}
-    except BaseException as exc:  # noqa: BLE001  (a failed run must never stop the grid)
-        failed = root_path / "failed" / run.run_id
-        shutil.rmtree(failed, ignore_errors=True)
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(tmp, failed) if tmp.exists() else None
+    except Exception as exc:  # noqa: BLE001  (a failed run must never stop the grid)
         message = _short_error(exc)
-        (failed / "error.txt").write_text(message + "\n\n" + traceback.format_exc())
+        notebook = record_failure(root_path, run.run_id, message + "\n\n" + traceback.format_exc(), tmp)
         return {"run_id": run.run_id, "ok": False, "seconds": time.time() - start, "error": message,
-                "notebook": str(failed / run.notebook)}
+                "notebook": notebook}
+    except BaseException:   # interrupted (Ctrl-C, SystemExit): leave nothing that counts
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        _remove_marker(marker)
+
+
+def _remove_marker(marker: Path) -> None:
+    try:
+        if json.loads(marker.read_text()).get("pid") == os.getpid():
+            marker.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def record_failure(root: str | Path, run_id: str, error: str, tmp: Path | None = None) -> str | None:
+    """Move a failed run's temporary directory to ``failed/<run-id>/``, write ``error.txt``; return its notebook path."""
+    failed = failed_dir(root) / run_id
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if tmp is not None and tmp.exists():
+        os.rename(tmp, failed)
+    failed.mkdir(exist_ok=True)
+    write_atomic(failed / "error.txt", error)
+    notebooks = sorted(failed.glob("*.ipynb"))
+    return str(notebooks[0]) if notebooks else None
+
+
+def clean_leftovers(root: str | Path) -> list[str]:
+    """Remove temporary run directories and running markers left by dead runs on this host; return their names.
+
+    A marker is dead when its pid no longer exists on this host; a temporary directory is removed
+    when no live marker claims its run. Runs of other hosts are left alone.
+    """
+    from .lock import is_stale
+    root = Path(root)
+    removed, live = [], set()
+    for marker in sorted(running_dir(root).glob("*.json")):
+        try:
+            info = json.loads(marker.read_text())
+        except (OSError, ValueError):
+            info = None
+        if info is None or is_stale(info):
+            marker.unlink(missing_ok=True)
+            removed.append(marker.name)
+        else:
+            live.add(info.get("run_id"))
+    for tmp in sorted(root.glob(".tmp-*")):
+        run_id = tmp.name[len(".tmp-"):].rsplit("-", 1)[0]
+        if run_id not in live and tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp.name)
+    return removed
 
 
 def _short_error(exc: BaseException) -> str:
@@ -184,45 +328,9 @@ def _short_error(exc: BaseException) -> str:
 
 
 def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print) -> list[dict]:
-    """Execute ``runs`` (``jobs`` at a time), each after the run it depends on, and return their outcomes.
-
-    A failed run does not stop the others; runs that depend on a failed run are reported as
-    failed without executing.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
-    pending = [r for r in runs if not is_finished(root / r.run_id)]
-    done = {r.run_id for r in runs if is_finished(root / r.run_id)}
-    if done:
-        log(f"{len(done)} of {len(runs)} runs already finished: skipped")
-    outcomes, failed = [], set()
-    total, started = len(pending), time.time()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {}
-        while pending or futures:
-            for run in list(pending):
-                if run.depends_on in failed:
-                    pending.remove(run)
-                    failed.add(run.run_id)
-                    outcomes.append({"run_id": run.run_id, "ok": False, "seconds": 0.0,
-                                     "error": f"its phase-(ii) run {run.depends_on} failed", "notebook": None})
-                elif (run.depends_on is None or run.depends_on in done) and len(futures) < jobs:
-                    pending.remove(run)
-                    futures[pool.submit(execute_run, run, str(root), threads)] = run
-            if not futures:
-                break
-            finished = next(as_completed(futures))
-            run = futures.pop(finished)
-            try:
-                outcome = finished.result()
-            except BaseException as exc:  # noqa: BLE001  (a crashed worker process)
-                outcome = {"run_id": run.run_id, "ok": False, "seconds": 0.0, "error": _short_error(exc), "notebook": None}
-            outcomes.append(outcome)
-            (done if outcome["ok"] else failed).add(run.run_id)
-            n = len(outcomes)
-            status = "ok" if outcome["ok"] else f"FAILED ({outcome['error']})"
-            log(f"[{n}/{total}] {run.run_id}: {status} in {outcome['seconds']:.1f}s (elapsed {time.time() - started:.0f}s)")
-    return outcomes
+    """Execute ``runs`` on this machine (``jobs`` at a time) and return their outcomes (the local executor)."""
+    from .executors.local import run_grid as local_grid
+    return local_grid(runs, Path(root), jobs=jobs, log=log)
 
 
 def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
@@ -233,7 +341,7 @@ def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
     """
     root = Path(root)
     rows, inter_rows = [], []
-    for run_dir in sorted(p for p in root.iterdir() if p.is_dir() and is_finished(p)):
+    for run_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "failed" and is_finished(p)):
         meta = json.loads((run_dir / "run.json").read_text())
         report = json.loads((run_dir / "metrics.json").read_text())
         base = {"study": study or meta["parameters"].get("study", root.name), "run_id": meta["run_id"],
@@ -244,6 +352,10 @@ def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
                    "metric": row["metric"], "value": row["value"]}
             (rows if meta["phase"] == "target" else inter_rows).append(out)
     results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    duplicated = results.duplicated(["run_id", "target", "language", "split", "metric"], keep=False)
+    if duplicated.any():
+        raise RuntimeError(f"{root}: duplicate result rows for run(s) "
+                           f"{', '.join(sorted(set(results.run_id[duplicated])))}")
     results = results.sort_values(["condition", "target", "seed", "split", "language", "metric"], kind="stable")
     _write_csv(results.reset_index(drop=True), root / "results.csv")
     _write_csv(pd.DataFrame(inter_rows, columns=RESULT_COLUMNS), root / "intermediate.csv")
@@ -251,9 +363,11 @@ def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_suffix(".csv.tmp")
-    frame.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    text = frame.to_csv(index=False)
+    if armed("collect"):
+        Path(str(path) + ".tmp").write_text(text[: len(text) // 2])
+        fault_point("collect")
+    write_atomic(path, text)
 
 
 def resolve_model(params: dict, log=print) -> str:
@@ -277,20 +391,47 @@ def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print) 
 
 
 def run_study(params: dict, runs_root: str | Path = "runs", jobs: int | None = None,
-              figures_dir: str | Path | None = "figures", log=print) -> int:
-    """Run every unfinished run of the study, collect results, render figures; return an exit status."""
+              figures_dir: str | Path | None = "figures", log=print, executor: str = "local",
+              options: dict | None = None) -> int:
+    """Run every unfinished run of the study on ``executor``, collect results, render figures; return an exit status.
+
+    The study directory is locked for the whole call (one runner at a time). ``local`` and ``ray``
+    return once every run has ended; ``slurm`` returns once the grid is submitted (collect later).
+    Exit status: 0 when nothing failed, 1 when some run failed (each listed with its error and
+    executed notebook).
+    """
+    from .executors import get_executor
+    from .lock import StudyLock
+
     root = study_dir(params, runs_root)
     root.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    model = resolve_model(params, log=log)
-    runs = plan(params, runs_root, base_model=model)
-    outcomes = run_grid(runs, root.resolve(), jobs or params.get("jobs", 1), log=log)
-    results = collect(root, params["study"])
+    with StudyLock(root):
+        removed = clean_leftovers(root)
+        if removed:
+            log(f"removed {len(removed)} leftover(s) of interrupted runs: {', '.join(removed)}")
+        model = resolve_model(params, log=log)
+        runs = plan(params, runs_root, base_model=model)
+        grid = get_executor(executor)
+        outcomes = grid.run_grid(runs, root.resolve(), jobs=jobs or params.get("jobs", 1), log=log,
+                                 params=params, **(options or {}))
+        if outcomes is None:  # submitted to a cluster queue: nothing has ended yet
+            log(f"study {params['study']!r}: {len(runs)} runs; follow them with `python -m xlib status "
+                f"{params.get('_path', 'PARAMS')}`, then run `python -m xlib collect` once done")
+            return 0
+        failures = [o for o in outcomes if not o["ok"]]
+        results = collect(root, params["study"])
+        clean_leftovers(root)  # every run has ended: attempts lost mid-run (e.g. a killed Ray worker) go
     log(f"{len(results)} result rows in {root / 'results.csv'}")
-    failures = [o for o in outcomes if not o["ok"]]
     if figures_dir and not results.empty:
         render_figures(root / "results.csv", Path(figures_dir), params["study"], log=log)
     log(f"study {params['study']!r}: {len(runs)} runs, {len(failures)} failed, {time.time() - started:.0f}s")
+    return _report_failures(failures, log)
+
+
+def _report_failures(failures: list[dict], log) -> int:
+    if failures:
+        log(f"{len(failures)} run(s) FAILED:")
     for f in failures:
         log(f"  FAILED {f['run_id']}: {f['error']}" + (f" (notebook: {f['notebook']})" if f.get("notebook") else ""))
     return 1 if failures else 0

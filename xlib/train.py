@@ -2,22 +2,29 @@
 
 Single-task training is multi-task training with one task, so there is one loop. The encoder is
 shared by every task's head; batches are drawn from the tasks by a sampler (examples-proportional
-with a cap, or temperature sampling). Mixed precision, gradient accumulation and multi-GPU come from
-``accelerate``; the schedule (10% linear warm-up, linear decay) from ``transformers``.
+with a cap, or temperature sampling). Mixed precision (bf16 autocast by default on GPUs that
+support it), gradient accumulation and multi-GPU come from ``accelerate``; the schedule (10% linear
+warm-up, linear decay) from ``transformers``. Batches are grouped by length and padded only to their longest member, AdamW is
+fused, and gradient checkpointing is an option (``docs/speed.md``).
 """
 from __future__ import annotations
 
 import math
 import random
+import time
 from dataclasses import dataclass, field, fields
 from typing import Sequence
 
 import numpy as np
 import torch
-from accelerate import Accelerator
+from accelerate import Accelerator, DistributedDataParallelKwargs
+from accelerate.state import AcceleratorState
 from transformers import get_linear_schedule_with_warmup, set_seed
 
 from .formats.base import pad_collate
+
+
+PRECISIONS = ("auto", "no", "bf16", "fp16")
 
 
 @dataclass
@@ -34,7 +41,7 @@ class TrainConfig:
     adam_epsilon: float = 1e-8
     max_grad_norm: float = 1.0
     max_length: int = 128
-    mixed_precision: str = "no"           # "no", "bf16" or "fp16" (accelerate)
+    mixed_precision: str = "auto"         # "auto" (bf16 on GPUs that support it), "no", "bf16", "fp16"
     sampling: str = "proportional"        # "proportional" (with cap) or "temperature"
     sampling_cap: int | None = None       # examples-proportional cap (Raffel et al. 2020)
     temperature: float = 2.0
@@ -49,7 +56,9 @@ class TrainConfig:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown training option(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
-        return cls(**values)
+        cfg = cls(**values)
+        resolve_precision(cfg.mixed_precision)
+        return cfg
 
 
 def task_weights(sizes: dict[str, int], cfg: TrainConfig) -> dict[str, float]:
@@ -110,15 +119,40 @@ def _key(task: str) -> str:
 
 
 def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], pad_token_id: int,
-          cfg: TrainConfig, seed: int = 0, log_every: int = 50) -> tuple[SharedEncoderModel, list[dict]]:
-    """Fine-tune the task models (sharing one encoder) and return the trained module and a loss log."""
+          cfg: TrainConfig, seed: int = 0, log_every: int = 50,
+          stats: dict | None = None) -> tuple[SharedEncoderModel, list[dict]]:
+    """Fine-tune the task models (sharing one encoder) and return the trained module and a loss log.
+
+    Batches are length-grouped and padded to their longest member (``pad_collate``), so compute
+    follows the real tokens. Under ``accelerate launch`` every process draws the same task at each
+    micro-step but its own batch of it (the ``process_index``-th of ``num_processes`` consecutive
+    batches), so the effective batch is ``batch_size * grad_accum * num_processes``; the scheduler
+    counts optimizer steps. When ``stats`` is a dict it is filled with throughput counters: real
+    (non-padding) and padded tokens, examples, optimizer steps, wall seconds, and per optimizer step
+    the end time (``step_end``, device synchronised; ``step_cpu``: process CPU time), real tokens of
+    this process and learning
+    rate after the scheduler step (``step_lr``), and the
+    (task, example indices) of every batch this process drew (``batches``).
+    """
     set_seed(seed)
     rng = random.Random(seed)
     shared = SharedEncoderModel(models)
     if cfg.gradient_checkpointing:
         for m in shared.heads.values():
-            m.gradient_checkpointing_enable()
-    accelerator = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum)
+            if hasattr(m, "activation_checkpointing_enable"):   # transformers >= 5.x name
+                m.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+            else:
+                m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    handlers = [DistributedDataParallelKwargs(find_unused_parameters=True)] if len(models) > 1 else []
+    precision = resolve_precision(cfg.mixed_precision)
+    fixed = AcceleratorState._shared_state.get("_mixed_precision")
+    if fixed is not None and fixed != precision:
+        # An earlier Accelerator in this process (a Trainer, a previous phase) fixed another precision;
+        # accelerate refuses to change it. Forget that state (the process group, in PartialState, stays).
+        AcceleratorState._reset_state()
+    accelerator = Accelerator(mixed_precision=precision, gradient_accumulation_steps=cfg.grad_accum,
+                              kwargs_handlers=handlers)
+    device = accelerator.device
 
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     named = list(shared.named_parameters())
@@ -126,48 +160,100 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
         {"params": [p for n, p in named if not any(nd in n for nd in no_decay)], "weight_decay": cfg.weight_decay},
         {"params": [p for n, p in named if any(nd in n for nd in no_decay)], "weight_decay": 0.0},
     ]
-    fused = torch.cuda.is_available()
-    optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate, eps=cfg.adam_epsilon, fused=fused)
+    # Fused AdamW: one kernel for all parameters on CUDA (and a vectorised loop on CPU).
+    optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate, eps=cfg.adam_epsilon,
+                                  fused=device.type in ("cuda", "cpu"))
 
     sizes = {t: len(f) for t, f in features.items()}
     empty = [t for t, n in sizes.items() if n == 0]
     if empty:
         raise ValueError(f"no training examples for task(s) {', '.join(empty)}")
     weights = task_weights(sizes, cfg)
-    per_step = cfg.batch_size * cfg.grad_accum
+    world = accelerator.num_processes
+    per_step = cfg.batch_size * cfg.grad_accum * world
     if cfg.max_steps:
         total_steps = int(cfg.max_steps)
     else:
         total_steps = max(1, math.ceil(cfg.epochs * sum(sizes.values()) / per_step))
     scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
-    shared, optimizer, scheduler = accelerator.prepare(shared, optimizer, scheduler)
+    # The scheduler is stepped by hand once per optimizer step: accelerate's prepared scheduler
+    # would step num_processes times, as if the data were sharded by a prepared DataLoader.
+    shared, optimizer = accelerator.prepare(shared, optimizer)
 
     lengths = {t: [_length(f) for f in feats] for t, feats in features.items()}
     queues: dict[str, list[list[int]]] = {t: [] for t in features}
     tasks, probs = list(weights), np.array([weights[t] for t in weights])
     np_rng = np.random.default_rng(seed)
-    log, running = [], {t: [] for t in features}
+    multiple = 8 if device.type == "cuda" else 1   # tensor-core friendly widths
+    pin = device.type == "cuda"
+    log = []
+    running = {t: torch.zeros(2, device=device) for t in features}  # loss sum, count: no per-step sync
+    counters = {"tokens": 0, "padded_tokens": 0, "examples": 0}
+    step_end, step_cpu, step_tokens, step_lr, drawn = [], [], [], [], []
+    start = time.perf_counter()
     shared.train()
     for step in range(total_steps):
+        tokens_this_step = 0
         for _ in range(cfg.grad_accum):
             task = tasks[int(np_rng.choice(len(tasks), p=probs))]
-            if not queues[task]:
-                queues[task] = length_grouped_batches(lengths[task], cfg.batch_size, rng)
-            idx = queues[task].pop()
-            batch = pad_collate([features[task][i] for i in idx], pad_token_id)
-            batch = {k: v.to(accelerator.device) for k, v in batch.items()}
+            idx = _next_batch(queues, task, lengths[task], cfg.batch_size, rng, world, accelerator.process_index)
+            batch = pad_collate([features[task][i] for i in idx], pad_token_id, multiple_of=multiple)
+            if stats is not None:
+                ids = [v for k, v in batch.items() if k.endswith("input_ids")]       # pos_input_ids too
+                masks = [v for k, v in batch.items() if k.endswith("attention_mask")]
+                real = sum(int(m.sum()) for m in masks) if masks else sum(int(v.numel()) for v in ids)
+                tokens_this_step += real
+                counters["tokens"] += real
+                counters["padded_tokens"] += sum(int(v.numel()) for v in ids)
+                counters["examples"] += len(idx)
+                drawn.append((task, list(idx)))
+            batch = {k: (v.pin_memory() if pin else v).to(device, non_blocking=pin) for k, v in batch.items()}
             with accelerator.accumulate(shared):
                 loss = shared(task, **batch).loss
                 accelerator.backward(loss)
                 if accelerator.sync_gradients and cfg.max_grad_norm:
                     accelerator.clip_grad_norm_(shared.parameters(), cfg.max_grad_norm)
                 optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
-            running[task].append(float(loss.detach()))
+                if accelerator.sync_gradients and not accelerator.optimizer_step_was_skipped:
+                    scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+            running[task] += torch.stack([loss.detach().float(), torch.ones((), device=device)])
+        if stats is not None:
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+            step_end.append(time.perf_counter())
+            step_cpu.append(time.process_time())
+            step_tokens.append(tokens_this_step)
+            step_lr.append(scheduler.get_last_lr()[0])
         if (step + 1) % log_every == 0 or step + 1 == total_steps:
-            for t, values in running.items():
-                if values:
-                    log.append({"step": step + 1, "task": t, "loss": float(np.mean(values))})
-            running = {t: [] for t in features}
+            for t in tasks:  # same order and task draws on every process, so the reduce lines up
+                total = accelerator.reduce(running[t], "sum") if world > 1 else running[t]
+                if float(total[1]) > 0:
+                    log.append({"step": step + 1, "task": t, "loss": float(total[0] / total[1])})
+            running = {t: torch.zeros(2, device=device) for t in features}
+    if stats is not None:
+        stats.update(counters, optimizer_steps=total_steps, seconds=time.perf_counter() - start,
+                     step_end=step_end, step_cpu=step_cpu, step_tokens=step_tokens, step_lr=step_lr, batches=drawn, processes=world,
+                     mixed_precision=accelerator.mixed_precision, device=str(device))
     return accelerator.unwrap_model(shared), log
+
+
+def resolve_precision(mixed_precision: str) -> str:
+    """Return accelerate's mixed-precision mode for a config value ("auto": bf16 where the GPU supports it)."""
+    if mixed_precision not in PRECISIONS:
+        raise ValueError(f"unknown mixed_precision {mixed_precision!r}; expected one of {', '.join(PRECISIONS)}")
+    if mixed_precision == "auto":
+        return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+    return mixed_precision
+
+
+def _next_batch(queues, task, lengths, batch_size, rng, world, rank) -> list[int]:
+    """Pop ``world`` batches of ``task`` (refilling its epoch queue as needed) and keep this process's one."""
+    mine = []
+    for r in range(world):
+        if not queues[task]:
+            queues[task] = length_grouped_batches(lengths, batch_size, rng)
+        batch = queues[task].pop()
+        if r == rank:
+            mine = batch
+    return mine

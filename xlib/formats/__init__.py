@@ -12,7 +12,11 @@ plain dicts in one canonical schema per format:
 - ``qa``: ``{"id": str, "context": str, "question": str,
   "answers": {"text": [str, ...], "answer_start": [int, ...]}}`` (SQuAD v1.1 style, character offsets).
 - ``retrieval``: ``{"id": str, "source": str, "target": str}``: a query in the evaluated language and
-  its gold English counterpart (Tatoeba-style bitext: line i of one side translates line i of the other).
+  its gold English counterpart (Tatoeba-style bitext: line i of one side translates line i of the other);
+  or, for ranking tasks (LAReQA, Mewsli-X, BUCC mining), ``{"id": str, "query": str, "targets": [gold
+  candidate id, ...], "pool": [{"id": str, "text": str, "context": str (optional)}, ...]}`` where all
+  examples of a split share one ``pool`` list; dual-encoder training examples are ``{"id": str,
+  "query": str, "positive": str, "positive_context": str (optional)}`` (``formats.dual_encoder``).
 """
 
 FORMATS = ("classification", "multiple_choice", "tagging", "qa", "retrieval")

@@ -1,6 +1,7 @@
 """What every task format provides, and the batching shared by all of them."""
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Sequence
 
 import torch
@@ -29,12 +30,13 @@ class Format:
         raise NotImplementedError
 
 
-def pad_collate(features: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
+def pad_collate(features: Sequence[dict], pad_token_id: int, multiple_of: int = 1) -> dict[str, torch.Tensor]:
     """Return a batch dict of tensors, each key padded to the longest item in this batch.
 
     ``input_ids`` pad with ``pad_token_id``, ``labels`` lists with -100, everything else with 0;
     scalar values (class labels, start/end positions) are stacked. Nested lists (multiple choice:
-    one sequence per choice) are padded on their last dimension.
+    one sequence per choice) are padded on their last dimension. ``multiple_of`` rounds the padded
+    width up (8 suits GPU tensor cores).
     """
     batch: dict[str, torch.Tensor] = {}
     for key in features[0]:
@@ -44,12 +46,16 @@ def pad_collate(features: Sequence[dict], pad_token_id: int) -> dict[str, torch.
             continue
         pad = pad_token_id if key == "input_ids" else (-100 if key == "labels" else 0)
         if values[0] and isinstance(values[0][0], (list, tuple)):  # [choices][seq]
-            width = max(len(seq) for v in values for seq in v)
+            width = _round_up(max(len(seq) for v in values for seq in v), multiple_of)
             batch[key] = torch.tensor([[list(seq) + [pad] * (width - len(seq)) for seq in v] for v in values])
         else:
-            width = max(len(v) for v in values)
+            width = _round_up(max(len(v) for v in values), multiple_of)
             batch[key] = torch.tensor([list(v) + [pad] * (width - len(v)) for v in values])
     return batch
+
+
+def _round_up(n: int, multiple: int) -> int:
+    return -(-n // multiple) * multiple if multiple > 1 else n
 
 
 def batches(items: Sequence[Any], size: int):
@@ -64,19 +70,32 @@ def sorted_batches(lengths: Sequence[int], size: int):
     yield from batches(order, size)
 
 
+def inference_autocast(device: torch.device):
+    """Return an autocast context: bf16 on GPUs that support it (fp32 weights stay), else a no-op."""
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
 def forward_outputs(model, features: Sequence[dict], pad_token_id: int, batch_size: int,
                     key: str = "logits", drop: Sequence[str] = ("labels",)) -> list[torch.Tensor]:
-    """Return ``output[key]`` for each feature (in feature order), batched by length without gradients."""
+    """Return ``output[key]`` for each feature (in feature order), batched by length without gradients.
+
+    Runs in ``torch.inference_mode`` (bf16 autocast on GPUs), longest batches first so padding is
+    minimal and a batch that does not fit fails at once; outputs come back to the CPU as fp32
+    (per-token outputs keep the batch's padded width).
+    """
     device = next(model.parameters()).device
     lengths = [len(f["input_ids"]) if not isinstance(f["input_ids"][0], list)
                else max(len(s) for s in f["input_ids"]) for f in features]
     out: list[torch.Tensor | None] = [None] * len(features)
+    multiple = 8 if device.type == "cuda" else 1
     model.eval()
-    with torch.inference_mode():
+    with torch.inference_mode(), inference_autocast(device):
         for idx in sorted_batches(lengths, batch_size):
             batch = pad_collate([{k: v for k, v in features[i].items() if k not in drop} for i in idx],
-                                pad_token_id)
-            result = model(**{k: v.to(device) for k, v in batch.items()})
+                                pad_token_id, multiple_of=multiple)
+            result = model(**{k: v.to(device, non_blocking=True) for k, v in batch.items()})
             values = result[key].float().cpu()
             for row, i in enumerate(idx):
                 out[i] = values[row]

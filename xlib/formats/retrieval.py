@@ -25,16 +25,33 @@ def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_
     return torch.nn.functional.normalize(out, dim=-1)
 
 
-def nearest(queries: torch.Tensor, candidates: torch.Tensor, k: int = 1, chunk: int = 4096):
-    """Return (scores, indices) of the ``k`` most cosine-similar candidates per query, searched exactly in chunks."""
+def nearest(queries: torch.Tensor, candidates: torch.Tensor, k: int = 1, chunk: int = 4096,
+            candidate_chunk: int = 16384, device: str | torch.device | None = None):
+    """Return CPU (scores, indices) of the ``k`` most cosine-similar candidates per query, searched exactly.
+
+    Candidates stream to ``device`` (default: the GPU if there is one) ``candidate_chunk`` rows at a
+    time and each is searched by every ``chunk`` of queries; a running top-k per query is merged
+    after every candidate chunk, so memory is bounded by the chunk sizes, not by the pool
+    (a million-candidate Mewsli-X-sized pool never forms one similarity matrix). Similarities are
+    fp32 dot products of L2-normalised rows.
+    """
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else queries.device))
     k = min(k, candidates.shape[0])
-    best_scores, best_idx = [], []
-    for start in range(0, queries.shape[0], chunk):
-        sims = queries[start:start + chunk] @ candidates.T
-        s, i = sims.topk(k, dim=-1)
-        best_scores.append(s)
-        best_idx.append(i)
-    return torch.cat(best_scores), torch.cat(best_idx)
+    q = torch.nn.functional.normalize(queries.to(device, torch.float32), dim=-1)
+    best_s = torch.full((q.shape[0], k), float("-inf"), device=device)
+    best_i = torch.zeros((q.shape[0], k), dtype=torch.long, device=device)
+    with torch.inference_mode():
+        for c0 in range(0, candidates.shape[0], candidate_chunk):
+            cand = torch.nn.functional.normalize(
+                candidates[c0:c0 + candidate_chunk].to(device, torch.float32, non_blocking=True), dim=-1)
+            kk = min(k, cand.shape[0])
+            for q0 in range(0, q.shape[0], chunk):
+                s, i = (q[q0:q0 + chunk] @ cand.T).topk(kk, dim=-1)
+                merged_s = torch.cat([best_s[q0:q0 + chunk], s], dim=1)
+                merged_i = torch.cat([best_i[q0:q0 + chunk], i + c0], dim=1)
+                top_s, pos = merged_s.topk(k, dim=-1)
+                best_s[q0:q0 + chunk], best_i[q0:q0 + chunk] = top_s, merged_i.gather(1, pos)
+    return best_s.cpu(), best_i.cpu()
 
 
 class RetrievalFormat(Format):
@@ -43,27 +60,46 @@ class RetrievalFormat(Format):
     name = "retrieval"
 
     def build_model(self, encoder_path, spec, **load_kwargs):
-        """Return the bare encoder (``AutoModel``)."""
-        return AutoModel.from_pretrained(encoder_path, **load_kwargs)
+        """Return the bare encoder (``AutoModel``), wrapped in a ``DualEncoder`` for tasks that train."""
+        encoder = AutoModel.from_pretrained(encoder_path, **load_kwargs)
+        if spec.trains:
+            from .dual_encoder import DualEncoder
+            return DualEncoder(encoder)
+        return encoder
 
     def featurize(self, examples, tokenizer, spec, max_length):
-        """Retrieval targets here are evaluated from the encoder; training is not part of this format yet."""
-        raise ValueError(f"task {spec.name!r} is evaluated from the encoder without target training")
+        """Return dual-encoder training features (LAReQA, Mewsli-X); tasks that do not train raise."""
+        if not spec.trains:
+            raise ValueError(f"task {spec.name!r} is evaluated from the encoder without target training")
+        from .dual_encoder import featurize
+        return featurize(examples, tokenizer, max_length)
 
     def predict(self, model, tokenizer, examples, spec, max_length, batch_size=128, layer=-1,
-                direction="en->xx"):
+                direction="en->xx", top_k=20, neighborhood=4):
         """Return, per example, the index of the retrieved counterpart (gold is the example's own index).
 
         ``direction="en->xx"`` queries with the English side and searches the other language, as the
-        official XTREME baseline and Phang et al. do; ``"xx->en"`` the reverse.
+        official XTREME baseline and Phang et al. do; ``"xx->en"`` the reverse. Examples with a
+        candidate ``pool`` (LAReQA, Mewsli-X, BUCC) go to ``ranking``: the ``top_k`` candidate ids per
+        query, or for BUCC (metric ``f1``) the mined ``(target id, score)`` per source sentence.
         """
+        layer = getattr(model, "pool_layer", layer)  # a trained dual encoder is read where it was trained
+        if examples and "pool" in examples[0]:
+            from . import ranking
+            if spec.metric == "f1":
+                return ranking.mine(model, tokenizer, examples, layer, max_length, batch_size, neighborhood)
+            return ranking.rank(model, tokenizer, examples, layer, max_length, batch_size, top_k)
         src = embed(model, tokenizer, [e["source"] for e in examples], layer, max_length, batch_size)
         tgt = embed(model, tokenizer, [e["target"] for e in examples], layer, max_length, batch_size)
         queries, pool = (tgt, src) if direction == "en->xx" else (src, tgt)
         return nearest(queries, pool, k=1)[1][:, 0].tolist()
 
     def score(self, examples, predictions, spec, language=None):
-        """Return ``{"accuracy": ...}``: share of queries whose nearest neighbour is their translation."""
+        """Return ``{"accuracy": ...}`` (share of queries whose nearest neighbour is their translation), or the
+        ranking tasks' ``map@20`` / BUCC ``f1`` (``ranking.score``)."""
+        if examples and "pool" in examples[0]:
+            from . import ranking
+            return ranking.score(examples, predictions, spec)
         return metrics.retrieval_accuracy(list(range(len(examples))), predictions)
 
 

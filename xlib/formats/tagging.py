@@ -66,7 +66,12 @@ class TaggingFormat(Format):
         return out
 
     def score(self, examples, predictions, spec, language=None):
-        """Return seqeval span ``f1``, ``precision``, ``recall`` (0-100) as the official script does."""
+        """Return seqeval span ``f1``, ``precision``, ``recall`` (0-100) as the official script does.
+
+        Tasks whose metric is ``accuracy`` (CCG supertagging) get per-word accuracy instead.
+        """
+        if spec.metric == "accuracy":
+            return metrics.accuracy([t for e in examples for t in e["tags"]], [t for p in predictions for t in p])
         return metrics.tag_f1([list(e["tags"]) for e in examples], predictions)
 
 

@@ -550,3 +550,23 @@ _GENERATORS = {
     "mini-squad": _gen_qa, "mini-tatoeba": _gen_tatoeba,
 }
 assert set(_GENERATORS) == set(SYNTH_TASKS)
+
+
+def translate(task: str, split: str, lang: str, n: int, seed: int = 0) -> list[dict]:
+    """Return the ``n`` examples of English intermediate ``task``/``split`` realised in ``lang`` (a perfect translation).
+
+    The meanings, labels and answers are those of ``generate(task, split, "en", n, seed)``, example by
+    example: the miniature's "machine-translated intermediate data" (translate-train). Tagging tasks
+    have no translation (their tags belong to English words).
+    """
+    if task not in SYNTH_TASKS or SYNTH_TASKS[task]["role"] != "intermediate":
+        raise ValueError(f"translate: {task!r} is not a synthetic intermediate task")
+    if SYNTH_TASKS[task]["format"] == "tagging":
+        raise ValueError(f"translate: {task!r} is a tagging task; word-level tags do not survive translation")
+    if lang not in LANGUAGES:
+        raise ValueError(f"translate: unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    if split not in SYNTH_TASKS[task]["splits"]:
+        raise ValueError(f"translate: task {task!r} has no split {split!r}")
+    rng = random.Random(task_seed(task, split, "en", seed))
+    examples = _GENERATORS[task](get_world(), rng, lang, int(n))
+    return [{"id": f"{task}-{split}-{lang}-{i}", **ex} for i, ex in enumerate(examples)]

@@ -59,3 +59,5 @@ def all_tasks() -> dict[str, TaskSpec]:
 
 def _load_builtin() -> None:
     from . import synthetic  # noqa: F401  (registers on import)
+    from . import intermediate  # noqa: F401  (the nine English intermediate tasks)
+    from . import xtreme  # noqa: F401  (the XTREME-R targets, PAWS-X and BUCC 2018)

@@ -1,0 +1,351 @@
+"""The real XTREME-R targets (plus PAWS-X, BUCC): fixtures in each original format load and score."""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from xlib.loaders.common import (DataFileError, DataUnavailableError, read_conll, read_jsonl, read_squad_json,
+                                 read_tsv)
+from xlib.tasks import get_task
+
+FIX = Path(__file__).parent / "fixtures" / "xtreme"
+ROOT = Path(__file__).resolve().parents[1]
+XTREME_R = ("xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "tatoeba", "lareqa", "mewslix")
+# three fixture languages per task, one of them in a non-Latin script
+FIXTURE_LANGS = {"xnli": ("en", "de", "ru"), "pawsx": ("en", "de", "ja"), "xcopa": ("et", "tr", "zh"),
+                 "udpos": ("en", "de", "ru"), "panx": ("en", "de", "ar"), "xquad": ("en", "de", "ru"),
+                 "mlqa": ("en", "de", "zh"), "tydiqa": ("en", "fi", "ru"), "tatoeba": ("de", "ru", "zh"),
+                 "bucc2018": ("de", "ru", "zh"), "lareqa": ("en", "ar", "zh"), "mewslix": ("en", "de", "ja")}
+
+
+def test_registry_has_the_ten_targets_and_fifty_languages():
+    langs = set()
+    for name in XTREME_R:
+        spec = get_task(name)
+        assert spec.role == "target" and spec.loader is not None
+        langs |= set(spec.languages)
+    assert len(langs) == 50
+    assert len(get_task("panx").languages) == 48 and len(get_task("udpos").languages) == 38
+    assert len(get_task("tatoeba").languages) == 41 and "en" not in get_task("xcopa").languages
+    assert get_task("pawsx").eval_split == "dev" and get_task("bucc2018").metric == "f1"
+
+
+@pytest.mark.parametrize("task", sorted(FIXTURE_LANGS))
+def test_fixture_loads_in_every_language_through_the_task_loader(task):
+    spec = get_task(task)
+    fmt_keys = {"classification": {"text", "text_pair", "label"}, "multiple_choice": {"context", "choices", "label"},
+                "tagging": {"tokens", "tags"}, "qa": {"context", "question", "answers"}}
+    for lang in FIXTURE_LANGS[task]:
+        examples = spec.load(spec.eval_split, lang, data_dir=str(FIX))
+        assert examples, (task, lang)
+        keys = fmt_keys.get(spec.format) or ({"source", "target"} if task == "tatoeba" else {"query", "targets", "pool"})
+        assert keys <= set(examples[0]), (task, set(examples[0]))
+        if spec.format == "tagging":
+            assert all(len(e["tokens"]) == len(e["tags"]) and set(e["tags"]) <= set(spec.labels) for e in examples)
+        if spec.format == "qa":
+            for e in examples:
+                start, text = e["answers"]["answer_start"][0], e["answers"]["text"][0]
+                assert e["context"][start:start + len(text)] == text
+    if spec.trains:
+        assert spec.load("train", "en", data_dir=str(FIX)) and spec.load("dev", "en", data_dir=str(FIX))
+
+
+def test_fixture_contents_are_read_correctly():
+    ru = get_task("xnli").load("test", "ru", data_dir=str(FIX))
+    assert ru[1]["text"].startswith("Мила") and get_task("xnli").labels[ru[1]["label"]] == "contradiction"
+    train = get_task("xnli").load("train", "en", data_dir=str(FIX))
+    assert {e["label"] for e in train} == {0, 1, 2}  # "contradictory" of MultiNLI maps to contradiction
+    de = get_task("udpos").load("test", "de", data_dir=str(FIX))
+    assert de[1]["tokens"] == ["Sie", "geht", "zu", "dem", "Markt", "."]  # multi-word token line skipped
+    ar = get_task("panx").load("test", "ar", data_dir=str(FIX))  # read from ar.tar.gz, "ar:" prefix dropped
+    assert ar[0]["tokens"][1] == "ميلا" and ar[0]["tags"][1:3] == ["B-PER", "I-PER"]
+    tydi = get_task("tydiqa").load("test", "fi", data_dir=str(FIX))
+    assert all(e["id"].startswith("finnish-") for e in tydi)
+    lareqa = get_task("lareqa").load("test", "ar", data_dir=str(FIX))
+    assert len(lareqa[0]["pool"]) == 22 and len(lareqa[0]["targets"]) == 11  # answer sentence in all 11 languages
+    assert lareqa[0]["pool"] is get_task("lareqa").load("test", "zh", data_dir=str(FIX))[0]["pool"]
+    mention = get_task("mewslix").load("test", "en", data_dir=str(FIX))[1]
+    assert mention["query"] == "Velmora: Ada Lind opened the new pier in { Velmora } ." and mention["targets"] == ["Q101"]
+    bucc = get_task("bucc2018").load("dev", "zh", data_dir=str(FIX))
+    assert [e["targets"] for e in bucc] == [["en-000000001"], ["en-000000002"], ["en-000000003"], []]
+    copa = get_task("xcopa").load("train", "en", data_dir=str(FIX), xcopa_train="siqa+copa")
+    assert len(copa[0]["choices"]) == 3 and copa[1]["label"] == 1 and len(copa[-1]["choices"]) == 2
+
+
+def test_data_files_and_sizes_options(tmp_path):
+    path = FIX / "xquad" / "xquad.{lang}.json"
+    got = get_task("xquad").load("test", "ru", data_files={"xquad": {"test": str(path)}}, sizes={"test": 1})
+    assert len(got) == 1 and got[0]["id"].startswith("xq-ru")
+
+
+@pytest.mark.parametrize("task,lang", [("xnli", "de"), ("udpos", "en"), ("tatoeba", "de"), ("mlqa", "zh")])
+def test_hub_offline_error_names_task_and_what_to_download(task, lang, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(DataUnavailableError) as err:
+        get_task(task).load(get_task(task).eval_split, lang)
+    msg = str(err.value)
+    assert f"task {task!r}" in msg and "<data_dir>" in msg
+
+
+def test_not_on_hub_is_said_and_unknown_language_rejected():
+    with pytest.raises(DataUnavailableError, match="not in the hub copy google/xtreme"):
+        get_task("tatoeba").load("test", "pl")
+    with pytest.raises(DataUnavailableError, match="no official hub copy"):
+        get_task("mewslix").load("test", "en")
+    with pytest.raises(ValueError, match="has no language 'xx'"):
+        get_task("xnli").load("test", "xx", data_dir=str(FIX))
+    with pytest.raises(ValueError, match="unknown task 'xnli2'"):
+        get_task("xnli2")
+
+
+def test_missing_local_file_names_the_expected_path(tmp_path):
+    (tmp_path / "xquad").mkdir()
+    with pytest.raises(DataUnavailableError, match=r"xquad\.de\.json"):
+        get_task("xquad").load("test", "de", data_dir=str(tmp_path))
+
+
+# ------------------------------------------------------------------------------- malformed files
+def test_truncated_json_names_file_and_line(tmp_path):
+    bad = tmp_path / "xquad.de.json"
+    bad.write_text('{"data": [{"paragraphs": [\n{"context": "x",', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"xquad\.de\.json, line 2: expected a complete JSON document"):
+        read_squad_json(bad)
+
+
+def test_squad_record_without_answers_is_located(tmp_path):
+    bad = tmp_path / "s.json"
+    bad.write_text(json.dumps({"data": [{"paragraphs": [{"context": "abc", "qas": [{"id": "1", "question": "q"}]}]}]}))
+    with pytest.raises(DataFileError, match=r"data\[0\]\.paragraphs\[0\]\.qas\[0\]"):
+        read_squad_json(bad)
+
+
+def test_bad_utf8_and_empty_file(tmp_path):
+    bad = tmp_path / "a.jsonl"
+    bad.write_bytes(b'{"a": 1}\n{"a": "\xff"}\n')
+    with pytest.raises(DataFileError, match=r"a\.jsonl, line 2: expected UTF-8 text"):
+        read_jsonl(bad)
+    empty = tmp_path / "e.tsv"
+    empty.write_text("")
+    with pytest.raises(DataFileError, match="e.tsv: expected at least one non-empty line; got an empty file"):
+        read_tsv(empty, columns=["a"])
+
+
+def test_wrong_columns_and_unknown_label(tmp_path):
+    d = tmp_path / "xnli" / "XNLI-1.0"
+    d.mkdir(parents=True)
+    (d / "xnli.test.tsv").write_text("language\tlabel\tsentence1\tsentence2\nen\tentailment\ta\tb\n")
+    with pytest.raises(DataFileError, match=r"task 'xnli', split 'test', language 'en': .*xnli\.test\.tsv, line 1: "
+                                            r"expected a header with the columns .*gold_label"):
+        get_task("xnli").load("test", "en", data_dir=str(tmp_path))
+    (d / "xnli.test.tsv").write_text("language\tgold_label\tsentence1\tsentence2\nen\tmaybe\ta\tb\n")
+    with pytest.raises(DataFileError, match=r"line 2: expected a gold_label among entailment, neutral, contradiction"):
+        get_task("xnli").load("test", "en", data_dir=str(tmp_path))
+
+
+def test_conll_tag_errors_name_the_line(tmp_path):
+    d = tmp_path / "panx" / "en"
+    d.mkdir(parents=True)
+    (d / "test").write_text("en:Mila\tB-PER\nen:Varga\n")
+    with pytest.raises(DataFileError, match=r"test, line 2: expected a token and its tag"):
+        get_task("panx").load("test", "en", data_dir=str(tmp_path))
+    (d / "test").write_text("en:Mila\tB-PERSON\n")
+    with pytest.raises(DataFileError, match=r"line 1: expected a tag among O, B-PER"):
+        get_task("panx").load("test", "en", data_dir=str(tmp_path))
+    with pytest.raises(DataFileError, match="at least one sentence"):
+        (tmp_path / "blank.conll").write_text("# only a comment\n\n")
+        read_conll(tmp_path / "blank.conll")
+
+
+def test_tatoeba_sides_must_align(tmp_path):
+    d = tmp_path / "tatoeba"
+    d.mkdir()
+    (d / "tatoeba.deu-eng.deu").write_text("a\nb\n")
+    (d / "tatoeba.deu-eng.eng").write_text("a\n")
+    with pytest.raises(DataFileError, match=r"tatoeba\.deu-eng\.eng: expected as many lines"):
+        get_task("tatoeba").load("test", "de", data_dir=str(tmp_path))
+
+
+# ------------------------------------------------------------------------------- scoring with a model
+@pytest.mark.parametrize("task", ["xnli", "xcopa", "udpos", "panx", "mlqa", "tatoeba", "bucc2018", "lareqa", "mewslix"])
+def test_every_format_predicts_and_scores_the_fixtures(task, tiny_model_dir):
+    from xlib.pipeline import evaluate, load_tokenizer
+    from xlib.formats import get_format
+    spec = get_task(task)
+    tok = load_tokenizer(tiny_model_dir)
+    model = get_format(spec.format).build_model(tiny_model_dir, spec)
+    predict = {"layer": 1} if spec.format == "retrieval" else {}
+    rows = evaluate(spec, model, tok, FIXTURE_LANGS[task], spec.eval_split, 64, {"data_dir": str(FIX)}, **predict)
+    got = {r["metric"] for r in rows}
+    assert spec.metric in got and {r["language"] for r in rows} == set(FIXTURE_LANGS[task])
+    assert all(0.0 <= r["value"] <= 100.0 for r in rows)
+
+
+def test_bucc_mining_finds_identical_sentences(tiny_model_dir):
+    """Sentences mined against themselves: every gold pair is found and F1 is 100."""
+    from xlib.formats import get_format
+    from xlib.pipeline import load_tokenizer
+    spec = get_task("bucc2018")
+    pool = [{"id": f"en-{i}", "text": t} for i, t in enumerate(["mola tiku", "sapo vel dunar", "kis oppa lume", "tarek"])]
+    examples = [{"id": f"de-{i}", "query": c["text"], "targets": [c["id"]], "pool": pool} for i, c in enumerate(pool[:3])]
+    fmt = get_format("retrieval")
+    model = fmt.build_model(tiny_model_dir, spec)
+    preds = fmt.predict(model, load_tokenizer(tiny_model_dir), examples, spec, 32, layer=1)
+    assert [p[0] for p in preds] == ["en-0", "en-1", "en-2"]
+    assert fmt.score(examples, preds, spec)["f1"] == pytest.approx(100.0)
+
+
+# ------------------------------------------------------------------------------- params and notebook
+def test_xtreme_r_params_dry_run_is_fast_and_offline():
+    """The real study's plan lists one line per run without touching the hub or any data (no `datasets` import)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    code = ("import sys; from xlib.cli import main; "
+            "rc = main(['run', 'params/xtreme_r.yaml', '--dry-run', '--runs-dir', sys.argv[1]]); "
+            "print('DATASETS-IMPORTED' if 'datasets' in sys.modules else 'NO-DATASETS'); sys.exit(rc)")
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", code, "/tmp/xlib-xtreme-dry"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert time.time() - start < 60
+    lines = [l for l in out.stdout.splitlines() if l.strip()]
+    assert lines[-1] == "NO-DATASETS"
+    runs = [l.split("\t") for l in lines[:-1]]
+    assert all(len(r) == 3 and r[2].split()[0] in ("todo", "done") for r in runs)
+    targets = {r[0].split("--")[2] for r in runs if r[1] == "target"}
+    assert targets == set(XTREME_R)
+    assert len(runs) == 3 * 10 + 3 * 11 * 10  # 10 intermediate conditions + 11 conditions x 10 targets, 3 seeds
+
+
+def _run_target_notebook(task, model_dir, tmp_path):
+    import papermill as pm
+    spec = get_task(task)
+    langs = [l for l in FIXTURE_LANGS[task] if l != "en" or spec.format != "retrieval" or task == "mewslix"]
+    langs = [l for l in langs if l in spec.languages]
+    out = tmp_path / "run"
+    out.mkdir()
+    pm.execute_notebook(str(ROOT / "notebooks" / "target.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                        cwd=str(ROOT / "notebooks"), progress_bar=False,
+                        parameters={"target": task, "encoder": model_dir, "out_dir": str(out), "languages": langs,
+                                    "data": {"data_dir": str(FIX)},
+                                    "predict": {"layer": 1} if spec.format == "retrieval" else {},
+                                    "hparams": {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 4,
+                                                "max_length": 48}})
+    rows = json.loads((out / "metrics.json").read_text())["rows"]
+    scored = {(r["language"], r["split"]) for r in rows if r["metric"] == spec.metric}
+    expected = {(l, spec.eval_split) for l in langs} | ({("en", "dev")} if spec.trains else set())
+    assert scored == expected
+
+
+def test_target_notebook_runs_on_a_fixture_task(tiny_model_dir, tmp_path):
+    _run_target_notebook("xnli", tiny_model_dir, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", sorted(set(FIXTURE_LANGS) - {"xnli"}))
+def test_target_notebook_runs_every_fixture_task(task, tiny_model_dir, tmp_path):
+    _run_target_notebook(task, tiny_model_dir, tmp_path)
+
+
+@pytest.mark.parametrize("task", ["lareqa", "mewslix"])
+def test_dual_encoder_trains_and_is_scored(task, tiny_model_dir):
+    """Phase (iii) of LAReQA / Mewsli-X: in-batch-negatives training runs, loss is finite, mAP@20 is scored."""
+    from xlib.pipeline import run_target
+    report = run_target(task, tiny_model_dir, {"learning_rate": 1e-3, "max_steps": 3, "batch_size": 3,
+                                               "max_length": 48}, languages=list(FIXTURE_LANGS[task][1:]),
+                        data={"data_dir": str(FIX)})
+    assert report["log"] and all(l["loss"] == l["loss"] and l["loss"] >= 0 for l in report["log"])
+    scored = {(r["language"], r["split"]) for r in report["rows"] if r["metric"] == "map@20"}
+    assert scored == {("en", "dev")} | {(l, "test") for l in FIXTURE_LANGS[task][1:]}
+
+
+def test_dual_encoder_loss_prefers_the_matching_candidate(tiny_model_dir):
+    """With queries identical to their candidates the in-batch loss is below chance (log batch size)."""
+    import math
+    import torch
+    from xlib.formats import get_format
+    from xlib.formats.dual_encoder import featurize
+    from xlib.formats.base import pad_collate
+    from xlib.pipeline import load_tokenizer
+    tok = load_tokenizer(tiny_model_dir)
+    model = get_format("retrieval").build_model(tiny_model_dir, get_task("lareqa"))
+    texts = ["mola tiku ren", "дома кира лот", "ψαρι λυκο οδος", "3 7 12 ."]
+    feats = featurize([{"id": str(i), "query": t, "positive": t} for i, t in enumerate(texts)], tok, 32)
+    batch = pad_collate(feats, tok.pad_token_id)
+    model.eval()
+    with torch.no_grad():
+        out = model(**batch)
+    assert out.scores.shape == (4, 4)
+    assert out.loss.item() < math.log(4)
+    assert torch.equal(out.scores.argmax(1), torch.arange(4))
+
+
+# ------------------------------------------------------------------------------- the hub path (load_dataset faked)
+HUB_ROWS = {
+    ("google/xtreme", "XNLI", "test"): [
+        {"language": "en", "gold_label": "neutral", "sentence1": "A cat sleeps.", "sentence2": "It is noon."},
+        {"language": "ru", "gold_label": "contradiction", "sentence1": "Кот спит.", "sentence2": "Кот не спит."}],
+    ("cambridgeltl/xcopa", "zh", "test"): [{"premise": "台灯灭了。", "choice1": "我买了沙发。", "choice2": "灯泡坏了。",
+                                            "question": "cause", "label": 1, "idx": 0, "changed": False}],
+    ("google/xtreme", "udpos.Greek", "test"): [{"tokens": ["Ο", "φάρος"], "pos_tags": [5, 7]}],
+    ("unimelb-nlp/wikiann", "pa", "test"): [],  # built with ClassLabel features in the fake below
+    ("google/xtreme", "PAN-X.ar", "test"): [{"tokens": ["ميلا", "فارغا"], "ner_tags": [1, 2], "langs": ["ar", "ar"]}],
+    ("google/xtreme", "XQuAD.th", "validation"): [{"id": "q1", "context": "ประภาคารสีขาว", "question": "สีอะไร",
+                                                  "answers": {"text": ["สีขาว"], "answer_start": [8]}}],
+    ("google/xtreme", "MLQA.hi.hi", "test"): [{"id": "q2", "context": "दीपस्तंभ सफ़ेद है", "question": "रंग?",
+                                               "answers": {"text": ["सफ़ेद"], "answer_start": [9]}}],
+    ("google/xtreme", "tydiqa", "validation"): [
+        {"id": "bengali-1-0", "title": "t", "context": "বাতিঘর সাদা", "question": "রং?",
+         "answers": {"text": ["সাদা"], "answer_start": [7]}},
+        {"id": "english-2-0", "title": "t", "context": "It is white", "question": "Colour?",
+         "answers": {"text": ["white"], "answer_start": [6]}}],
+    ("google/xtreme", "tatoeba.kat", "validation"): [{"source_sentence": "შუქურა თეთრია.", "target_sentence":
+                                                      "The lighthouse is white.", "source_lang": "kat",
+                                                      "target_lang": "eng"}],
+    ("google/xtreme", "PAWS-X.ko", "validation"): [{"id": 7, "sentence1": "가", "sentence2": "나", "label": 1}],
+    ("google/xtreme", "bucc18.ru", "validation"): [{"source_sentence": "Мост новый.", "target_sentence":
+                                                    "The bridge is new.", "source_lang": "ru", "target_lang": "en"}],
+}
+
+
+def test_hub_rows_become_canonical_examples(monkeypatch):
+    import datasets
+    calls = []
+
+    def fake_load_dataset(path, name=None, split=None, **kwargs):
+        calls.append((path, name, split))
+        if path == "unimelb-nlp/wikiann":  # ClassLabel names are read from the features, whatever their order
+            tags = datasets.ClassLabel(names=["O", "B-LOC", "I-LOC", "B-PER", "I-PER", "B-ORG", "I-ORG"])
+            return datasets.Dataset.from_dict(
+                {"tokens": [["ਮੀਲਾ", "ਵਾਰਗਾ"]], "ner_tags": [[3, 4]]},
+                features=datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
+                                            "ner_tags": datasets.Sequence(tags)}))
+        return datasets.Dataset.from_list(HUB_ROWS[(path, name, split)])
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
+    ru = get_task("xnli").load("test", "ru")
+    assert len(ru) == 1 and ru[0]["label"] == 2 and ru[0]["text"] == "Кот спит."
+    assert get_task("xcopa").load("test", "zh")[0]["choices"] == ["我买了沙发。", "灯泡坏了。"]
+    assert get_task("udpos").load("test", "el")[0]["tags"] == ["DET", "NOUN"]
+    assert get_task("panx").load("test", "ar")[0]["tags"] == ["B-PER", "I-PER"]  # google/xtreme PAN-X.ar, ints
+    assert get_task("panx").load("test", "pa")[0]["tags"] == ["B-PER", "I-PER"]  # wikiann, names from features
+    th = get_task("xquad").load("test", "th")[0]
+    assert th["context"][8:13] == th["answers"]["text"][0]
+    assert get_task("mlqa").load("test", "hi")[0]["answers"]["answer_start"] == [9]
+    assert [e["id"] for e in get_task("tydiqa").load("test", "bn")] == ["bengali-1-0"]
+    assert get_task("tatoeba").load("test", "ka")[0]["target"] == "The lighthouse is white."
+    assert get_task("pawsx").load("dev", "ko")[0]["label"] == 1
+    bucc = get_task("bucc2018").load("dev", "ru")
+    assert bucc[0]["targets"] == [bucc[0]["pool"][0]["id"]]
+    assert ("google/xtreme", "udpos.Greek", "test") in calls and len(calls) == len(HUB_ROWS)
+
+
+def test_data_file_error_survives_pickling():
+    """Errors cross process boundaries in parallel study runs: message and location survive pickling."""
+    import pickle
+    err = DataFileError("/data/xnli.test.tsv", 7, "a gold_label among entailment, neutral, contradiction", "'maybe'")
+    back = pickle.loads(pickle.dumps(err))
+    assert isinstance(back, DataFileError) and str(back) == str(err) and (back.path, back.where) == (err.path, 7)

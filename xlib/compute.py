@@ -1,0 +1,131 @@
+"""How much training the study grid costs, and how much reusing phase-(ii) checkpoints saves.
+
+The grid runs phase (ii) once per (condition, seed) and every target of that condition loads the
+same checkpoint (``study.plan``). The alternative, running phase (ii) again in front of every
+(condition, target, seed) pair, repeats phase (ii) once per extra target. Costs are counted in
+optimizer steps and in training examples (steps x batch size x gradient accumulation), the
+comparable unit across phases with different batch sizes.
+
+``python -m xlib.compute params/miniature.yaml`` prints the summary of a params file.
+"""
+from __future__ import annotations
+
+import math
+import sys
+
+from .train import TrainConfig
+
+# English training examples of the real tasks, for grids whose phases are given in epochs.
+# Intermediate tasks: docs/STUDY.md (jiant task metadata); XNLI trains on MNLI, XQuAD and MLQA on SQuAD
+# v1.1 (same sizes). UNVERIFIED: pawsx, udpos, panx and tydiqa are the XTREME paper's Table 1 sizes as
+# recalled, not checked against a source here; they only scale the compute estimate. Pass train_sizes to override.
+TRAIN_SIZES = {
+    "anli": 1_104_934, "ccg": 38_015, "commonsenseqa": 9_741, "cosmosqa": 25_262, "hellaswag": 39_905,
+    "mnli": 392_702, "qqp": 363_846, "squad": 87_599, "sst2": 67_349,
+    "xnli": 392_702, "pawsx": 49_401, "udpos": 21_253, "panx": 20_000, "xquad": 87_599, "mlqa": 87_599,
+    "tydiqa": 3_696,
+}
+
+
+def train_size(task: str, params: dict, train_sizes: dict | None = None) -> int:
+    """Return the number of English training examples of ``task`` used to turn epochs into steps."""
+    from .tasks import get_task
+    from .tasks.synthetic import DEFAULT_SIZES, load_synthetic
+
+    if train_sizes and task in train_sizes:
+        return int(train_sizes[task])
+    spec = get_task(task)
+    if spec.loader is load_synthetic:
+        return int({**DEFAULT_SIZES, **((params.get("data") or {}).get("sizes") or {})}["train"])
+    size = getattr(spec, "train_size", None) or TRAIN_SIZES.get(task)
+    if size:
+        return int(size)
+    raise ValueError(f"task {task!r}: training size unknown and the phase has no max_steps; "
+                     f"pass train_sizes={{{task!r}: N}}")
+
+
+def phase_cost(tasks, hparams: dict | None, params: dict, train_sizes: dict | None = None) -> dict:
+    """Return ``{"steps", "examples"}`` of one training phase on ``tasks`` with ``hparams``."""
+    cfg = TrainConfig.from_dict(hparams)
+    per_step = cfg.batch_size * cfg.grad_accum
+    if cfg.max_steps:
+        steps = int(cfg.max_steps)
+    else:
+        total = sum(train_size(t, params, train_sizes) for t in tasks)
+        steps = max(1, math.ceil(cfg.epochs * total / per_step))
+    return {"steps": steps, "examples": steps * per_step}
+
+
+def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
+    """Return the grid's training cost with phase-(ii) reuse and with phase (ii) rerun per target, and the saving.
+
+    Phase (ii) counts the English intermediate tasks of each condition; data a condition adds
+    through options (continued MLM, translate-train copies) is not counted, so for such
+    conditions the phase-(ii) figures are lower bounds.
+    """
+    from .conditions import condition_tasks
+    from .tasks import get_task
+
+    seeds, targets = list(params["seeds"]), list(params["targets"])
+    overrides = params.get("target_overrides") or {}
+    phase_ii = {"runs": 0, "steps": 0, "examples": 0}
+    phase_iii = {"runs": 0, "steps": 0, "examples": 0}
+    rerun_ii = {"steps": 0, "examples": 0}   # phase (ii) repeated in front of every target
+    for _seed in seeds:
+        for value in params["conditions"].values():
+            tasks = condition_tasks(value)  # list form or {tasks, mlm, translate}
+            cost_ii = phase_cost(tasks, params.get("intermediate"), params, train_sizes) if tasks else None
+            if cost_ii:
+                phase_ii["runs"] += 1
+                for key in ("steps", "examples"):
+                    phase_ii[key] += cost_ii[key]
+                    rerun_ii[key] += cost_ii[key] * len(targets)
+            for target in targets:
+                phase_iii["runs"] += 1
+                if not get_task(target).trains:
+                    continue
+                hp = {**(params.get("target") or {}), **(overrides.get(target) or {})}
+                cost = phase_cost([target], hp, params, train_sizes)
+                phase_iii["steps"] += cost["steps"]
+                phase_iii["examples"] += cost["examples"]
+    with_reuse = {k: phase_ii[k] + phase_iii[k] for k in ("steps", "examples")}
+    without = {k: rerun_ii[k] + phase_iii[k] for k in ("steps", "examples")}
+    saved = without["examples"] - with_reuse["examples"]
+    return {"study": params.get("study", ""), "seeds": len(seeds), "conditions": len(params["conditions"]),
+            "targets": len(targets), "phase_ii": phase_ii, "phase_iii": phase_iii,
+            "with_reuse": with_reuse, "without_reuse": without, "saved_examples": saved,
+            "saved_fraction": saved / without["examples"] if without["examples"] else 0.0,
+            "speedup": without["examples"] / with_reuse["examples"] if with_reuse["examples"] else 1.0}
+
+
+def format_compute(summary: dict) -> str:
+    """Return a short human-readable report of ``grid_compute``'s summary."""
+    s = summary
+    return "\n".join([
+        f"grid {s['study']}: {s['conditions']} conditions x {s['targets']} targets x {s['seeds']} seed(s)",
+        f"  phase (ii):  {s['phase_ii']['runs']} runs, {s['phase_ii']['steps']:,} steps, "
+        f"{s['phase_ii']['examples']:,} examples",
+        f"  phase (iii): {s['phase_iii']['runs']} runs, {s['phase_iii']['steps']:,} steps, "
+        f"{s['phase_iii']['examples']:,} examples",
+        f"  with phase-(ii) reuse:    {s['with_reuse']['steps']:,} steps, {s['with_reuse']['examples']:,} examples",
+        f"  phase (ii) rerun per target: {s['without_reuse']['steps']:,} steps, "
+        f"{s['without_reuse']['examples']:,} examples",
+        f"  saved: {s['saved_examples']:,} training examples ({100 * s['saved_fraction']:.1f}%), "
+        f"{s['speedup']:.2f}x less training",
+    ])
+
+
+def main(argv=None) -> int:
+    """Print the compute summary of each params file given on the command line; return the exit status."""
+    from .params import load_params
+    paths = list(sys.argv[1:] if argv is None else argv)
+    if not paths:
+        print("usage: python -m xlib.compute PARAMS.yaml [...]", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(format_compute(grid_compute(load_params(path))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

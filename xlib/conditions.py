@@ -1,0 +1,64 @@
+"""Phase-(ii) conditions of a params file: a list of intermediate tasks, or a mapping that adds options.
+
+``conditions:`` maps each condition name to either
+
+- a list of tasks: ``mnli: [mnli]`` (``[]`` is the baseline, several tasks are multi-task), or
+- a mapping: ``{tasks: [...], mlm: {...}, translate: {...}}`` for the paper's alternative conditions,
+  continued multilingual MLM (``xlib.mlm``) and translate-train intermediate data (``xlib.translate``).
+"""
+from __future__ import annotations
+
+KEYS = ("tasks", "mlm", "translate")
+
+
+def condition_tasks(value) -> list[str]:
+    """Return the intermediate tasks of a condition value (list form or mapping form)."""
+    if isinstance(value, dict):
+        return list(value.get("tasks") or [])
+    return list(value or [])
+
+
+def condition_options(value) -> dict:
+    """Return the options (``mlm``, ``translate``) of a condition value; empty for the list form."""
+    if isinstance(value, dict):
+        return {k: value[k] for k in KEYS[1:] if value.get(k) is not None}
+    return {}
+
+
+def condition_errors(name: str, value, tasks: dict) -> list[str]:
+    """Return the problems of condition ``name`` (each message names the condition and the key)."""
+    where = f"conditions.{name}"
+    if isinstance(value, list):
+        return [f"{where}: unknown task {t!r}" for t in value if t not in tasks]
+    if not isinstance(value, dict):
+        return [f"{where}: expected a list of intermediate tasks ([] for the baseline) or a mapping "
+                f"with {', '.join(KEYS)}"]
+    errors = [f"{where}: unknown key {k!r}; expected some of {', '.join(KEYS)}" for k in value if k not in KEYS]
+    names = value.get("tasks")
+    if not isinstance(names, list) or not names:
+        errors.append(f"{where}.tasks: expected a non-empty list of intermediate tasks")
+        names = []
+    errors += [f"{where}.tasks: unknown task {t!r}" for t in names if t not in tasks]
+    synthetic = [t for t in names if t.startswith("mini-")]
+    if "mlm" in value:
+        from .mlm import check_options
+        errors += [f"{where}.mlm: {e}" for e in check_options(value["mlm"])]
+        if isinstance(value["mlm"], dict) and value["mlm"].get("corpus") == "synthetic":
+            errors += _synthetic_languages(f"{where}.mlm.languages", value["mlm"].get("languages"))
+    if "translate" in value:
+        from .translate import check_options
+        errors += [f"{where}.translate: {e}" for e in check_options(value["translate"])]
+        errors += [f"{where}.translate: task {t!r} is a {tasks[t].format} task; translate-train needs "
+                   "sentence-level labels" for t in names if t in tasks and tasks[t].format in ("tagging", "retrieval")]
+        if synthetic and isinstance(value["translate"], dict):
+            errors += _synthetic_languages(f"{where}.translate.languages", value["translate"].get("languages"))
+    return errors
+
+
+def _synthetic_languages(where: str, languages) -> list[str]:
+    from .synth.languages import LANGUAGES
+    if not isinstance(languages, list):
+        return []
+    bad = [l for l in languages if l not in LANGUAGES]
+    return [f"{where}: unknown synthetic language(s) {', '.join(map(str, bad))}; expected some of "
+            f"{', '.join(LANGUAGES)}"] if bad else []

@@ -1,0 +1,83 @@
+"""The dual encoder that LAReQA and Mewsli-X train in phase (iii): one shared encoder for queries and
+candidates, mean-pooled last-layer states, in-batch negatives (sampled softmax over the batch's candidates).
+
+``DualEncoder`` wraps a bare encoder so that ``xlib.train.train`` can train it like any head: its
+forward with ``pos_input_ids`` returns the contrastive ``loss``; without them it is the encoder itself
+(``hidden_states`` for ``retrieval.embed``), and ``pool_layer`` tells the retrieval format which
+layer it was trained to pool. Training examples are ``{"id", "query", "positive", "positive_context"?}``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from transformers.utils import ModelOutput
+
+
+@dataclass
+class DualEncoderOutput(ModelOutput):
+    """Contrastive loss and the batch's query-candidate score matrix."""
+
+    loss: torch.Tensor | None = None
+    scores: torch.Tensor | None = None
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Return the mean of ``hidden`` over the non-padding positions of ``mask`` (batch x hidden)."""
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+class DualEncoder(torch.nn.Module):
+    """A shared-weight query/candidate encoder trained with in-batch negatives (cosine x ``scale``)."""
+
+    pool_layer = -1
+
+    def __init__(self, encoder, scale: float = 20.0):
+        super().__init__()
+        self.base_model_prefix = encoder.base_model_prefix
+        setattr(self, self.base_model_prefix, encoder)
+        self.scale = float(scale)
+
+    @property
+    def config(self):
+        """Return the wrapped encoder's config."""
+        return getattr(self, self.base_model_prefix).config
+
+    def gradient_checkpointing_enable(self, **kwargs):
+        """Enable gradient checkpointing in the wrapped encoder."""
+        getattr(self, self.base_model_prefix).gradient_checkpointing_enable(**kwargs)
+
+    def _embed(self, input_ids, attention_mask):
+        encoder = getattr(self, self.base_model_prefix)
+        ids = input_ids.masked_fill(attention_mask == 0, self.config.pad_token_id)
+        hidden = encoder(input_ids=ids, attention_mask=attention_mask).last_hidden_state
+        return torch.nn.functional.normalize(mean_pool(hidden.float(), attention_mask), dim=-1)
+
+    def forward(self, input_ids=None, attention_mask=None, pos_input_ids=None, pos_attention_mask=None, **kwargs):
+        """Return the contrastive loss when candidates (``pos_*``) are given, else the encoder's own output."""
+        if pos_input_ids is None:
+            return getattr(self, self.base_model_prefix)(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
+        q = self._embed(input_ids, attention_mask)
+        p = self._embed(pos_input_ids, pos_attention_mask)
+        scores = self.scale * q @ p.T
+        loss = torch.nn.functional.cross_entropy(scores, torch.arange(q.shape[0], device=scores.device))
+        return DualEncoderOutput(loss=loss, scores=scores)
+
+
+def featurize(examples, tokenizer, max_length: int) -> list[dict]:
+    """Return dual-encoder training features: the query's and the positive candidate's token ids and masks."""
+    if not examples:
+        return []
+    missing = [e.get("id") for e in examples if "query" not in e or "positive" not in e]
+    if missing:
+        raise ValueError(f"dual-encoder training examples need 'query' and 'positive'; missing in {missing[:3]}")
+    q = tokenizer([e["query"] for e in examples], truncation=True, max_length=max_length)
+    if any(e.get("positive_context") for e in examples):
+        p = tokenizer([e["positive"] for e in examples], [e.get("positive_context") or "" for e in examples],
+                      truncation=True, max_length=max_length)
+    else:
+        p = tokenizer([e["positive"] for e in examples], truncation=True, max_length=max_length)
+    return [{"input_ids": q["input_ids"][i], "attention_mask": q["attention_mask"][i],
+             "pos_input_ids": p["input_ids"][i], "pos_attention_mask": p["attention_mask"][i]}
+            for i in range(len(examples))]

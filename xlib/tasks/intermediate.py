@@ -1,0 +1,145 @@
+"""The nine English intermediate tasks of Phang et al. (2020), registered like every other task.
+
+Each task loads from local files in its original release format when the params' ``data:`` block
+points at them (``data_dir: {task: directory}`` or ``data_files: {task: {split: file}}``), and from
+the Hugging Face hub otherwise. Splits are ``train`` and ``dev`` (the English dev set phase (ii)
+reports); sources, sizes and versions: ``docs/intermediate.md``.
+"""
+from __future__ import annotations
+
+from . import TaskSpec, register
+from ..loaders import intermediate as L
+from ..loaders.common import DataUnavailableError, hub_split
+from ..loaders.sources import cap
+
+GLUE = "nyu-mll/glue"
+PARQUET = "refs/convert/parquet"   # the hub's parquet export of script-based datasets (datasets >= 4 runs no scripts)
+
+# task -> split -> (reader of one local file, release file names tried in order under data_dir/<task>)
+LOCAL = {
+    "mnli": {"train": (L.read_glue_mnli, ["train.tsv"]), "dev": (L.read_glue_mnli, ["dev_matched.tsv"])},
+    "qqp": {"train": (L.read_glue_qqp, ["train.tsv"]), "dev": (L.read_glue_qqp, ["dev.tsv"])},
+    "sst2": {"train": (L.read_glue_sst2, ["train.tsv"]), "dev": (L.read_glue_sst2, ["dev.tsv"])},
+    "snli": {"train": (L.read_snli_jsonl, ["snli_1.0_train.jsonl"]), "dev": (L.read_snli_jsonl, ["snli_1.0_dev.jsonl"])},
+    "commonsenseqa": {"train": (L.read_commonsenseqa_jsonl, ["train_rand_split.jsonl"]),
+                      "dev": (L.read_commonsenseqa_jsonl, ["dev_rand_split.jsonl"])},
+    "cosmosqa": {"train": (L.read_cosmosqa, ["train.csv", "train.jsonl"]),
+                 "dev": (L.read_cosmosqa, ["valid.csv", "valid.jsonl", "dev.csv", "dev.jsonl"])},
+    "hellaswag": {"train": (L.read_hellaswag_jsonl, ["hellaswag_train.jsonl"]),
+                  "dev": (L.read_hellaswag_jsonl, ["hellaswag_val.jsonl"])},
+    "squad": {"train": (L.read_squad_json, ["train-v1.1.json"]), "dev": (L.read_squad_json, ["dev-v1.1.json"])},
+}
+for _r in ("R1", "R2", "R3"):
+    LOCAL[f"anli-{_r.lower()}"] = {"train": (L.read_anli_jsonl, [f"{_r}/train.jsonl"]),
+                                   "dev": (L.read_anli_jsonl, [f"{_r}/dev.jsonl"])}
+
+# task -> (hub id, config, {split: hub split}, rows -> canonical examples, extra load_dataset kwargs)
+HUB = {
+    "mnli": (GLUE, "mnli", {"train": "train", "dev": "validation_matched"}, L.nli_rows, {}),
+    "qqp": (GLUE, "qqp", {"train": "train", "dev": "validation"},
+            lambda rows: L.pair_rows(rows, "question1", "question2", 2, "nyu-mll/glue qqp"), {}),
+    "sst2": (GLUE, "sst2", {"train": "train", "dev": "validation"},
+             lambda rows: L.pair_rows(rows, "sentence", None, 2, "nyu-mll/glue sst2"), {}),
+    "snli": ("stanfordnlp/snli", "plain_text", {"train": "train", "dev": "validation"}, L.nli_rows, {}),
+    "commonsenseqa": ("tau/commonsense_qa", None, {"train": "train", "dev": "validation"}, L.commonsenseqa_rows, {}),
+    "cosmosqa": ("allenai/cosmos_qa", None, {"train": "train", "dev": "validation"}, L.cosmosqa_rows,
+                 {"revision": PARQUET}),
+    "hellaswag": ("Rowan/hellaswag", None, {"train": "train", "dev": "validation"}, L.hellaswag_rows,
+                  {"revision": PARQUET}),
+    "squad": ("rajpurkar/squad", "plain_text", {"train": "train", "dev": "validation"}, L.squad_rows, {}),
+}
+for _r in ("r1", "r2", "r3"):
+    HUB[f"anli-{_r}"] = ("facebook/anli", "plain_text", {"train": f"train_{_r}", "dev": f"dev_{_r}"}, L.nli_rows, {})
+
+HINTS = {
+    "mnli": "put GLUE's MNLI directory (train.tsv, dev_matched.tsv) in <data_dir>/mnli/",
+    "qqp": "put GLUE's QQP directory (train.tsv, dev.tsv) in <data_dir>/qqp/",
+    "sst2": "put GLUE's SST-2 directory (train.tsv, dev.tsv) in <data_dir>/sst2/",
+    "snli": "put snli_1.0/ (snli_1.0_train.jsonl, snli_1.0_dev.jsonl) in <data_dir>/snli/",
+    "anli": "put anli_v1.0/ (R1/ R2/ R3/ with train.jsonl, dev.jsonl) in <data_dir>/anli/",
+    "commonsenseqa": "put train_rand_split.jsonl and dev_rand_split.jsonl in a directory in <data_dir>/commonsenseqa/",
+    "cosmosqa": "put the Cosmos QA release (train.csv, valid.csv) in <data_dir>/cosmosqa/",
+    "hellaswag": "put hellaswag_train.jsonl and hellaswag_val.jsonl in a directory in <data_dir>/hellaswag/",
+    "squad": "put train-v1.1.json and dev-v1.1.json in a directory in <data_dir>/squad/",
+}
+
+# ANLI as Phang et al. train it (jiant's "full ANLI"): ANLI R1-R3 + MNLI + SNLI through one NLI head
+ANLI_COMPONENTS = ("anli-r1", "anli-r2", "anli-r3", "mnli", "snli")
+
+
+def load_part(part: str, split: str, options: dict) -> list[dict]:
+    """Return the examples of one data source (a task or an ANLI component) for ``split``, local files first."""
+    reader, names = LOCAL[part][split]
+    key = "anli" if part.startswith("anli-") else part  # the three rounds share one release directory
+    path = L.local_file(part if _named(part, split, options) else key, split, options, {split: names})
+    if path is not None:
+        return reader(path)
+    hub_id, config, splits, convert, kwargs = HUB[part]
+    kwargs = {**kwargs, **({"revision": options["hub_revision"][part]}
+                           if isinstance(options.get("hub_revision"), dict) and part in options["hub_revision"] else {})}
+    hint = HINTS.get(key, "")
+    return convert(hub_split(hub_id, config, splits[split], key, hint=hint, **kwargs))
+
+
+def _named(part: str, split: str, options: dict) -> bool:
+    """Return True when ``data_files`` names this source's file directly (e.g. ``data_files.anli-r1.train``)."""
+    files = options.get("data_files") or {}
+    return isinstance(files, dict) and bool((files.get(part) or {}).get(split))
+
+
+def load_intermediate(spec: TaskSpec, split: str, language: str, **options) -> list[dict]:
+    """Return the English examples of intermediate task ``spec`` for ``split`` (local original files or the hub)."""
+    if split not in ("train", "dev"):
+        raise ValueError(f"task {spec.name!r}: unknown split {split!r}; expected train or dev")
+    if spec.name == "ccg":
+        root = L.task_dir("ccg", options)
+        files = (options.get("data_files") or {}).get("ccg") or {}
+        if files.get(split):
+            return cap(L.read_ccg_auto(files[split]), split, options.get("sizes"))
+        if root is None:
+            raise DataUnavailableError(
+                "task 'ccg': CCGbank (LDC2005T13) is licensed by the LDC and not on the Hugging Face hub; "
+                "set data_dir.ccg to the CCGbank directory (data/AUTO/<section>/wsj_*.auto: sections 02-21 "
+                "train, 00 dev, 23 test)")
+        return cap(L.read_ccg_split(root, split), split, options.get("sizes"))
+    if spec.name == "anli":
+        parts = options.get("anli_components") or ANLI_COMPONENTS
+        unknown = [p for p in parts if p not in ANLI_COMPONENTS]
+        if unknown:
+            raise ValueError(f"anli_components: unknown source(s) {', '.join(unknown)}; "
+                             f"expected some of {', '.join(ANLI_COMPONENTS)}")
+        return cap([ex for part in parts for ex in load_part(part, split, options)], split, options.get("sizes"))
+    return cap(load_part(spec.name, split, options), split, options.get("sizes"))
+
+
+def _register_all() -> None:
+    nli = tuple(L.NLI_LABELS)
+    tasks = [
+        ("anli", "classification", "accuracy", nli, "classification",
+         "ANLI R1-R3 combined with MNLI and SNLI (jiant's 'full ANLI'), one 3-way NLI head; the sources are "
+         "concatenated, so batches sample them in proportion to their sizes (anli_components picks a subset)."),
+        ("ccg", "tagging", "accuracy", (), "structured",
+         "CCGbank supertagging: one category per word, on the word's first sub-token; tag set = the "
+         "categories of the training sections; per-token accuracy."),
+        ("commonsenseqa", "multiple_choice", "accuracy", (), "classification",
+         "CommonsenseQA v1.11 random split: question with 5 answer choices."),
+        ("cosmosqa", "multiple_choice", "accuracy", (), "classification",
+         "Cosmos QA: context paragraph and question with 4 answers."),
+        ("hellaswag", "multiple_choice", "accuracy", (), "classification",
+         "HellaSwag: context (ctx_a) and 4 endings, each prefixed by ctx_b."),
+        ("mnli", "classification", "accuracy", nli, "classification",
+         "GLUE MNLI: premise/hypothesis, 3 classes; dev = dev_matched."),
+        ("qqp", "classification", "accuracy", ("not_duplicate", "duplicate"), "classification",
+         "GLUE QQP: are two Quora questions duplicates (accuracy; GLUE also reports F1)."),
+        ("squad", "qa", "em_f1", (), "qa", "SQuAD v1.1 extractive QA: (EM + F1) / 2 with the official normalisation."),
+        ("sst2", "classification", "accuracy", ("negative", "positive"), "classification",
+         "GLUE SST-2: binary sentence sentiment."),
+    ]
+    for name, fmt, metric, labels, category, description in tasks:
+        register(TaskSpec(name=name, format=fmt, role="intermediate", languages=("en",), metric=metric,
+                          labels=labels, eval_split="dev", category=category, description=description,
+                          loader=load_intermediate))
+
+
+INTERMEDIATE_TASKS = ("anli", "ccg", "commonsenseqa", "cosmosqa", "hellaswag", "mnli", "qqp", "squad", "sst2")
+_register_all()

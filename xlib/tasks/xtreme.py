@@ -1,0 +1,101 @@
+"""The real target tasks: the ten of XTREME-R, plus PAWS-X and BUCC 2018 from the original XTREME.
+
+Names are the task keys of google-research/xtreme's ``evaluate.py``; languages are its
+``XTREME_R_TASK2LANGS`` lists (LAReQA: the 11 XQuAD-R languages; PAWS-X and BUCC: XTREME's lists).
+Every loader reads the hub copy by default and the original release files when the params'
+``data:`` block names them (``data_dir`` / ``data_files``; see ``xlib.loaders.sources`` and
+``docs/tasks.md``). ``TRAIN_SOURCE`` says what each task trains on in phase (iii).
+"""
+from __future__ import annotations
+
+import functools
+
+from ..loaders import classification, qa, retrieval, tagging, xcopa
+from ..loaders.common import DataFileError
+from . import TaskSpec, register
+
+LANGUAGES = {
+    "xnli": "ar bg de el en es fr hi ru sw th tr ur vi zh",
+    "xcopa": "et ht id it qu sw ta th tr vi zh",
+    "udpos": "af ar bg de el en es et eu fa fi fr he hi hu id it ja kk ko mr nl pt ru ta te th tl tr ur vi yo zh "
+             "lt pl uk wo ro",
+    "panx": "ar he vi id jv ms tl eu ml ta te af nl en de el bn hi mr ur fa fr it pt es bg ru ja ka ko th sw yo my "
+            "zh kk tr et fi hu qu pl uk az lt pa gu ro",
+    "xquad": "en es de el ru tr ar vi th zh hi ro",
+    "mlqa": "en es de ar hi vi zh",
+    "tydiqa": "en ar bn fi id ko ru sw te",
+    "tatoeba": "ar he vi id jv tl eu ml ta te af nl de el bn hi mr ur fa fr it pt es bg ru ja ka ko th sw zh kk tr "
+               "et fi hu az lt pl uk ro",
+    "lareqa": "ar de el en es hi ru th tr vi zh",
+    "mewslix": "ar de en es fa ja pl ro ta tr uk",
+    "pawsx": "de en es fr ja ko zh",
+    "bucc2018": "de fr ru zh",
+}
+XTREME_R_TASKS = ("xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "tatoeba", "lareqa", "mewslix")
+XTREME_ONLY_TASKS = ("pawsx", "bucc2018")
+TRAIN_SOURCE = {
+    "xnli": "MultiNLI train (English); dev: XNLI dev en",
+    "xcopa": "English COPA train (data option xcopa_train: siqa+copa prepends Social IQa; the official "
+             "schedule trains on Social IQa first, then COPA); dev: COPA validation",
+    "udpos": "English UD treebanks (all en_* of UD v2.5) train; dev: their dev",
+    "panx": "English WikiANN train (Rahimi et al. splits); dev: English dev",
+    "xquad": "SQuAD v1.1 train; dev: SQuAD v1.1 dev",
+    "mlqa": "SQuAD v1.1 train; dev: SQuAD v1.1 dev",
+    "tydiqa": "TyDiQA-GoldP English train; dev: GoldP English dev (the GoldP dev sets are the test sets)",
+    "tatoeba": "none: scored from the encoder (XTREME-R uses a SQuAD-fine-tuned encoder: run it after a squad condition)",
+    "lareqa": "SQuAD v1.1 train as (question, answer sentence + paragraph) pairs, dual encoder with in-batch "
+              "negatives; dev: XQuAD-R English questions against the full pool",
+    "mewslix": "English Wikipedia mention-entity pairs (wikipedia_pairs-train.jsonl), dual encoder with in-batch "
+               "negatives; dev: WikiNews English dev mentions",
+    "pawsx": "English PAWS train; dev: English dev",
+    "bucc2018": "none: mined from the encoder",
+}
+
+
+def _naming_task(loader):
+    """Return ``loader`` whose file errors start with the task's name (``task 'xnli': <file>, line 3: ...``)."""
+    @functools.wraps(loader)
+    def _load(spec, split, language, **options):
+        try:
+            return loader(spec, split, language, **options)
+        except DataFileError as exc:
+            if not str(exc).startswith("task "):
+                exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}",)
+            raise
+    return _load
+
+
+def _spec(name, fmt, metric, category, loader, labels=(), eval_split="test", trains=True, mirrors="", description=""):
+    return register(TaskSpec(
+        name=name, format=fmt, role="target", languages=tuple(LANGUAGES[name].split()), metric=metric,
+        labels=tuple(labels), eval_split=eval_split, mirrors=mirrors, category=category, trains=trains,
+        description=f"{description} Trains on: {TRAIN_SOURCE[name]}.", loader=_naming_task(loader)))
+
+
+_spec("xnli", "classification", "accuracy", "classification", classification.load_xnli, classification.NLI_LABELS,
+      mirrors="XNLI", description="Natural language inference, 15 languages (XNLI-1.0 test).")
+_spec("xcopa", "multiple_choice", "accuracy", "classification", xcopa.load_xcopa,
+      mirrors="XCOPA", description="Causal commonsense reasoning: premise, cause/effect, two choices (11 languages).")
+_spec("udpos", "tagging", "f1", "structured", tagging.load_udpos, tagging.UPOS,
+      mirrors="UD-POS", description="Universal POS tagging, UD v2.5 (v2.7 for lt, pl, uk, wo, ro), seqeval F1.")
+_spec("panx", "tagging", "f1", "structured", tagging.load_panx, tagging.NER,
+      mirrors="WikiANN-NER (PAN-X)", description="Named entities (PER, ORG, LOC; BIO), 48 languages, seqeval F1.")
+_spec("xquad", "qa", "em_f1", "qa", qa.load_xquad,
+      mirrors="XQuAD", description="Extractive QA on translated SQuAD paragraphs, 12 languages, SQuAD v1.1 scoring.")
+_spec("mlqa", "qa", "em_f1", "qa", qa.load_mlqa,
+      mirrors="MLQA", description="Extractive QA, context and question in the same language, MLQA scoring.")
+_spec("tydiqa", "qa", "em_f1", "qa", qa.load_tydiqa,
+      mirrors="TyDiQA-GoldP", description="Extractive QA on the gold passage, 9 languages, SQuAD v1.1 scoring.")
+_spec("tatoeba", "retrieval", "accuracy", "retrieval", retrieval.load_tatoeba, trains=False,
+      mirrors="Tatoeba", description="Bitext retrieval, 41 languages paired with English (LASER v1 test pairs).")
+_spec("lareqa", "retrieval", "map@20", "retrieval", retrieval.load_lareqa,
+      mirrors="LAReQA (XQuAD-R)", description="Language-agnostic answer retrieval: questions of each language "
+      "ranked against the answer sentences of all 11 languages, mAP@20.")
+_spec("mewslix", "retrieval", "map@20", "retrieval", retrieval.load_mewslix,
+      mirrors="Mewsli-X", description="Entity linking by retrieval: WikiNews mentions vs entity descriptions, MRR@20.")
+_spec("pawsx", "classification", "accuracy", "classification", classification.load_pawsx,
+      classification.PAWSX_LABELS, eval_split="dev", mirrors="PAWS-X (XTREME only)",
+      description="Paraphrase identification, 7 languages; dev sets scored, as in Phang et al. (2020).")
+_spec("bucc2018", "retrieval", "f1", "retrieval", retrieval.load_bucc, eval_split="dev", trains=False,
+      mirrors="BUCC 2018 (XTREME only)", description="Parallel sentence mining, ratio margin k=4, "
+      "F1 at the F1-optimal threshold on the gold pairs of the scored split.")
