@@ -271,3 +271,14 @@ def test_train_accepts_a_precision_other_than_an_earlier_accelerator_in_the_proc
     train({"toy": model}, {"toy": feats}, tok.pad_token_id, TrainConfig(max_steps=1, batch_size=8, mixed_precision="no"),
           stats=stats)
     assert stats["mixed_precision"] == "no"
+
+
+def test_empty_training_data_names_the_task(tiny_model_dir):
+    """A task with no training examples stops with a message naming it, not an IndexError deep in featurisation."""
+    import pytest
+
+    from xlib.pipeline import run_target
+
+    with pytest.raises(ValueError, match=r"task 'mini-xnli': no training examples"):
+        run_target("mini-xnli", tiny_model_dir, {"max_steps": 1, "batch_size": 2, "max_length": 32},
+                   data={"sizes": {"train": 0, "dev": 2, "test": 2}})

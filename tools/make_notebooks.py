@@ -62,11 +62,12 @@ save("target.ipynb", [
                 'condition = "baseline"\ntarget = "mini-xnli"\nencoder = ""          # empty: the smoke study\'s pretrained model\n'
                 'seed = 0\nhparams = {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64}\n'
                 'languages = []        # empty: every language of the task\n'
-                'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\npredict = {}\ntrust_remote_code = False'),
+                'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\npredict = {}\n'
+                'perturb = []          # also score perturbed test sets for MLEM-R: "char", "word"\ntrust_remote_code = False'),
     new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, study\n\n"
                   "encoder = encoder or study.smoke_model()\nout_dir = out_dir or tempfile.mkdtemp(prefix='xlib-target-')"),
     new_code_cell("report = pipeline.run_target(target, encoder, hparams, seed=seed, languages=languages, data=data,\n"
-                  "                             predict=predict, trust_remote_code=trust_remote_code)\n"
+                  "                             predict=predict, perturb=perturb, trust_remote_code=trust_remote_code)\n"
                   "study.write_report(out_dir, report)\n"
                   "print(f\"{condition} -> {target}: {report['seconds']:.1f}s\")"),
     new_markdown_cell("Scores per language (the first rows are the English dev set used for model selection):"),

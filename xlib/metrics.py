@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "accuracy", "tag_f1", "squad_em_f1", "mlqa_em_f1", "bucc_f1", "bucc_optimize", "bucc_extract", "mewslix_map_at_k", "lareqa_map_at_k",
     "average_precision_at_k", "retrieval_accuracy", "em_f1_mean", "normalize_squad_answer",
-    "normalize_mlqa_answer", "mlqa_punctuation", "MLQA_LANGUAGES",
+    "normalize_mlqa_answer", "mlqa_punctuation", "MLQA_LANGUAGES", "xtreme_r_score",
 ]
 
 

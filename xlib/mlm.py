@@ -32,12 +32,11 @@ OPTIONS = {"languages", "corpus", "ratio", "sentences", "mask_prob", "max_length
 
 def check_options(options) -> list[str]:
     """Return the problems of an ``mlm:`` block (one message per key; empty when valid)."""
+    from .conditions import option_block_errors
     if not isinstance(options, dict):
-        return [f"expected a mapping with {', '.join(sorted(OPTIONS))}, got {type(options).__name__}"]
-    errors = [f"unknown key {k!r}; expected some of {', '.join(sorted(OPTIONS))}" for k in sorted(set(options) - OPTIONS)]
+        return option_block_errors(options, OPTIONS)
+    errors = option_block_errors(options, OPTIONS)
     langs = options.get("languages")
-    if not isinstance(langs, list) or not langs or not all(isinstance(l, str) for l in langs):
-        errors.append("languages: expected a non-empty list of language codes")
     corpus = options.get("corpus")
     if corpus != "synthetic" and not isinstance(corpus, dict) and not (isinstance(corpus, str) and "{lang}" in corpus):
         errors.append("corpus: expected 'synthetic', a path with {lang} or a mapping {language: text file, "

@@ -10,9 +10,12 @@ import yaml
 TOP_LEVEL = {
     "study": str, "description": str, "model": str, "pretrain": dict, "trust_remote_code": bool,
     "seeds": list, "jobs": int, "data": dict, "conditions": dict, "targets": list, "languages": dict,
-    "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict, "cluster": dict,
+    "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict, "cluster": dict, "perturb": list,
 }
 REQUIRED = ("study", "model", "seeds", "conditions", "targets")
+# perturbed copies of every target's test set scored for MLEM-R (xlib.perturb)
+PERTURBATIONS = ("char", "word")
+
 # the ``cluster:`` block: per-run resources (every executor) and Slurm settings
 CLUSTER = {"cpus": int, "gpus": int, "memory_gb": (int, float), "time_min": int, "partition": str,
            "account": str, "qos": str, "retries": int, "slurm": dict}
@@ -185,6 +188,9 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
         errors.append("targets: expected at least one target task")
     errors += check_model(params["model"], base)
     errors += check_cluster(params.get("cluster") or {})
+    for kind in params.get("perturb") or []:
+        if kind not in PERTURBATIONS:
+            errors.append(f"perturb: unknown perturbation {kind!r}; expected some of {', '.join(PERTURBATIONS)}")
     from .conditions import condition_errors  # a list of tasks, or {tasks, mlm, translate}
     for cond, value in params["conditions"].items():
         errors += condition_errors(str(cond), value, tasks)

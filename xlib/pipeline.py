@@ -83,6 +83,9 @@ def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict,
         spec = get_task(name)
         fmt = get_format(spec.format)
         examples = spec.load("train", spec.train_language, **data)
+        if not examples:
+            raise ValueError(f"task {name!r}: no training examples in its train split ({spec.train_language}); "
+                             f"expected at least one (check the data files or the `data:` sizes)")
         if spec.format == "tagging" and not spec.labels:  # CCG: the tag set is the training data's
             spec = replace(spec, labels=tuple(sorted({t for e in examples for t in e["tags"]})))
         if condition.get("translate"):  # translate-train: add the machine-translated training sets

@@ -126,14 +126,7 @@ def gain_heatmap_languages(gains_long: pd.DataFrame, target: str, language_order
     if "significant" in rows:
         marks = _language_table(rows.assign(significant=rows["significant"].astype(float)), "significant",
                                 language_order, similarity) > 0
-    table = rows.pivot_table(index="condition", columns="language", values="gain", aggfunc="mean")
-    present = list(table.columns)
-    if language_order is None:
-        columns = analysis.language_order(present, similarity)
-    else:
-        listed = [l for l in dict.fromkeys(language_order) if l in present]
-        columns = listed + analysis.language_order([l for l in present if l not in listed], similarity)
-    table = table.reindex(index=analysis.condition_order(table.index), columns=columns)
+    table = _language_table(rows, "gain", language_order, similarity)
     title = f"{target}: gain over the baseline per language" if title is None else title
     return _heatmap(table, ax, title, xlabel="language", ylabel="intermediate task", marks=marks)
 

@@ -136,7 +136,7 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
                                     **common, "run_id": rid, "condition": condition, "target": target,
                                     "encoder": encoder, "seed": seed, "hparams": hparams,
                                     "languages": list((params.get("languages") or {}).get(target) or []),
-                                    "predict": predict}, resources=dict(resources)))
+                                    "predict": predict, "perturb": list(params.get("perturb") or [])}, resources=dict(resources)))
     runs.sort(key=lambda r: r.phase != "intermediate")  # stable: phase (ii) first
     return runs
 

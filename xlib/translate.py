@@ -21,12 +21,10 @@ OPTIONS = {"languages", "dirs"}
 
 def check_options(options) -> list[str]:
     """Return the problems of a ``translate:`` block (one message per key; empty when valid)."""
+    from .conditions import option_block_errors
     if not isinstance(options, dict):
-        return [f"expected a mapping with {', '.join(sorted(OPTIONS))}, got {type(options).__name__}"]
-    errors = [f"unknown key {k!r}; expected some of {', '.join(sorted(OPTIONS))}" for k in sorted(set(options) - OPTIONS)]
-    langs = options.get("languages")
-    if not isinstance(langs, list) or not langs or not all(isinstance(l, str) for l in langs):
-        errors.append("languages: expected a non-empty list of language codes")
+        return option_block_errors(options, OPTIONS)
+    errors = option_block_errors(options, OPTIONS)
     if "dirs" in options and not isinstance(options["dirs"], dict):
         errors.append("dirs: expected a mapping {task: {language: directory}}")
     return errors

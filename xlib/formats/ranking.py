@@ -20,20 +20,7 @@ _CACHE: dict = {}
 
 def embed_pairs(model, tokenizer, texts, pairs, layer: int, max_length: int = 128, batch_size: int = 128):
     """Return L2-normalised mean-pooled states of (text, pair) inputs; plain ``embed`` when ``pairs`` is None."""
-    if pairs is None:
-        return embed(model, tokenizer, texts, layer, max_length, batch_size)
-    enc = tokenizer(list(texts), list(pairs), truncation=True, max_length=max_length)
-    feats = [{"input_ids": i, "attention_mask": m} for i, m in zip(enc["input_ids"], enc["attention_mask"])]
-    device = next(model.parameters()).device
-    out = torch.zeros(len(feats), model.config.hidden_size)
-    model.eval()
-    with torch.inference_mode():
-        for idx in sorted_batches([len(f["input_ids"]) for f in feats], batch_size):
-            batch = {k: v.to(device) for k, v in pad_collate([feats[i] for i in idx], tokenizer.pad_token_id).items()}
-            hidden = model(**batch, output_hidden_states=True).hidden_states[layer].float()
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            out[torch.tensor(idx)] = ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)).cpu()
-    return torch.nn.functional.normalize(out, dim=-1)
+    return embed(model, tokenizer, texts, layer, max_length, batch_size, pairs=pairs)
 
 
 def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_size: int) -> torch.Tensor:

@@ -8,9 +8,15 @@ from .. import metrics
 from .base import Format, pad_collate, sorted_batches
 
 
-def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_size: int = 128) -> torch.Tensor:
-    """Return L2-normalised mean-pooled ``hidden_states[layer]`` (all non-padding tokens) per sentence."""
-    enc = tokenizer(list(sentences), truncation=True, max_length=max_length)
+def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_size: int = 128,
+          pairs=None) -> torch.Tensor:
+    """Return L2-normalised mean-pooled ``hidden_states[layer]`` (all non-padding tokens) per sentence.
+
+    With ``pairs``, each input is the pair (sentence, pair) encoded together (e.g. an answer sentence
+    with its context, as LAReQA does).
+    """
+    enc = tokenizer(list(sentences), *([list(pairs)] if pairs is not None else []), truncation=True,
+                    max_length=max_length)
     feats = [{"input_ids": ids, "attention_mask": mask} for ids, mask in zip(enc["input_ids"], enc["attention_mask"])]
     device = next(model.parameters()).device
     out = torch.zeros(len(feats), model.config.hidden_size)
