@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+# The test clusters are private and reached on loopback only. Ray 2.60 turns token authentication on by
+# default, and here drivers of a fresh test cluster were refused (ConnectionError) until it was off.
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "fixtures" / "params" / "tiny.yaml"
 

@@ -93,3 +93,23 @@ def test_local_executor_sets_threads_from_the_params_not_the_pool(monkeypatch, t
     assert seen["threads"] == "3" and not outcome["ok"]   # the stub writes no metrics.json: a failed run
     assert "finished without writing metrics.json" in outcome["error"]
     assert (tmp_path / "failed" / run.run_id / "error.txt").exists() and not (tmp_path / run.run_id).exists()
+
+
+def test_clean_leftovers_drops_failure_records_of_runs_finished_since(tmp_path):
+    """A run that failed once and finished on a rerun is no longer reported as failed; real failures stay."""
+    from xlib.study import clean_leftovers
+
+    for name in ("ok-now", "still-bad"):
+        (tmp_path / "failed" / name).mkdir(parents=True)
+        (tmp_path / "failed" / name / "error.txt").write_text("boom")
+    (tmp_path / "ok-now").mkdir()
+    (tmp_path / "ok-now" / "metrics.json").write_text("{}")
+    (tmp_path / "ok-now" / "run.json").write_text("{}")
+    removed = clean_leftovers(tmp_path)
+    assert removed == ["failed/ok-now"]
+    assert sorted(p.name for p in (tmp_path / "failed").iterdir()) == ["still-bad"]
+    (tmp_path / "still-bad").mkdir()
+    (tmp_path / "still-bad" / "metrics.json").write_text("{}")
+    (tmp_path / "still-bad" / "run.json").write_text("{}")
+    clean_leftovers(tmp_path)
+    assert not (tmp_path / "failed").exists()

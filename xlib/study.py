@@ -295,7 +295,8 @@ def clean_leftovers(root: str | Path) -> list[str]:
     """Remove temporary run directories and running markers left by dead runs on this host; return their names.
 
     A marker is dead when its pid no longer exists on this host; a temporary directory is removed
-    when no live marker claims its run. Runs of other hosts are left alone.
+    when no live marker claims its run. Runs of other hosts are left alone. Failure records of runs
+    that have finished since are removed too, and ``failed/`` itself once it is empty.
     """
     from .lock import is_stale
     root = Path(root)
@@ -315,6 +316,13 @@ def clean_leftovers(root: str | Path) -> list[str]:
         if run_id not in live and tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
             removed.append(tmp.name)
+    failed = failed_dir(root)
+    for record in sorted(failed.glob("*")) if failed.is_dir() else []:
+        if is_finished(root / record.name):  # failed once, finished since (a retry, a rerun): no longer a failure
+            shutil.rmtree(record, ignore_errors=True)
+            removed.append(f"failed/{record.name}")
+    if failed.is_dir() and not any(failed.iterdir()):
+        failed.rmdir()
     return removed
 
 
