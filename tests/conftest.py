@@ -37,3 +37,17 @@ def tiny_model_dir(tmp_path_factory):
     XLMRobertaForMaskedLM(cfg).save_pretrained(out)
     tok.save_pretrained(out)
     return str(out)
+
+
+@pytest.fixture(scope="session")
+def tiny_local_results(tmp_path_factory):
+    """results.csv of tests/fixtures/params/tiny.yaml run once, uninterrupted, by the local executor.
+
+    The reference that the executor and fault-injection tests compare their results with.
+    """
+    from helpers_cluster import TINY, results, run_cli
+
+    runs = tmp_path_factory.mktemp("tiny-local")
+    out = run_cli("run", TINY, "--runs-dir", runs, "--no-figures")
+    assert out.returncode == 0, out.stderr[-3000:]
+    return results(runs)

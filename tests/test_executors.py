@@ -17,15 +17,6 @@ GPU_CLUSTER = {"gpus": 1, "cpus": 4, "memory_gb": 16, "time_min": 90, "partition
 
 
 @pytest.fixture(scope="module")
-def local_results(tmp_path_factory):
-    """results.csv of the tiny study run by the local executor (the reference)."""
-    runs = tmp_path_factory.mktemp("local")
-    out = run_cli("run", TINY, "--runs-dir", runs, "--no-figures")
-    assert out.returncode == 0, out.stderr[-3000:]
-    return results(runs)
-
-
-@pytest.fixture(scope="module")
 def ray_cluster():
     """A private two-node Ray cluster, stopped (only its own processes) after the module."""
     pytest.importorskip("ray", reason='the Ray executor needs pip install ".[ray]"')
@@ -39,16 +30,16 @@ def ray_cluster():
 
 
 @pytest.mark.slow
-def test_ray_two_node_cluster_gives_the_local_results(tmp_path, ray_cluster, local_results):
+def test_ray_two_node_cluster_gives_the_local_results(tmp_path, ray_cluster, tiny_local_results):
     out = run_cli("run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "ray",
                   "--address", ray_cluster.address)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "submitted 5 Ray tasks" in out.stdout
-    assert_same_results(local_results, results(tmp_path))
+    assert_same_results(tiny_local_results, results(tmp_path))
 
 
 @pytest.mark.slow
-def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, local_results):
+def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, tiny_local_results):
     import subprocess
     import sys
 
@@ -73,16 +64,16 @@ def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, l
     assert not worker.is_running()
     assert proc.returncode == 0, output[-3000:]
     assert "retries remaining" in output    # Ray's own report of the lost worker and its retry
-    assert_same_results(local_results, results(tmp_path))
+    assert_same_results(tiny_local_results, results(tmp_path))
     assert not list((tmp_path / "tiny").glob(".tmp-*"))
 
 
 @pytest.mark.slow
-def test_submitit_local_executor_gives_the_local_results(tmp_path, local_results):
+def test_submitit_local_executor_gives_the_local_results(tmp_path, tiny_local_results):
     out = run_cli("run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "slurm",
                   "--submitit-cluster", "local")
     assert out.returncode == 0, out.stderr[-3000:]
-    assert_same_results(local_results, results(tmp_path))
+    assert_same_results(tiny_local_results, results(tmp_path))
 
 
 FAKE_SBATCH = """#!/bin/sh

@@ -132,15 +132,6 @@ def test_same_params_and_seed_give_identical_metrics_on_cpu(tiny_model_dir):
 
 
 # --------------------------------------------------------------------------- fault injection
-@pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
-    """results.csv of the tiny study run without interruption."""
-    runs = tmp_path_factory.mktemp("clean")
-    out = run_cli("run", TINY, "--runs-dir", runs, "--no-figures")
-    assert out.returncode == 0, out.stderr[-3000:]
-    return results(runs)
-
-
 def _finished_runs(root: Path) -> dict[str, str]:
     return {p.name: (p / "run.json").read_text() for p in root.iterdir() if is_finished(p) and p.name != "failed"}
 
@@ -148,7 +139,7 @@ def _finished_runs(root: Path) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", ["train:target--mini-mnli--mini-xnli--s0", "metrics:intermediate--mini-mnli--s0",
                                    "rename:target--baseline--mini-tatoeba--s0", "collect"])
-def test_killed_study_resumes_to_the_uninterrupted_results(tmp_path, fault, uninterrupted):
+def test_killed_study_resumes_to_the_uninterrupted_results(tmp_path, fault, tiny_local_results):
     root = tmp_path / "tiny"
     killed = subprocess.run([sys.executable, "-m", "xlib", "run", str(TINY), "--runs-dir", str(tmp_path),
                              "--no-figures"], capture_output=True, text=True, start_new_session=True, timeout=600,
@@ -166,7 +157,7 @@ def test_killed_study_resumes_to_the_uninterrupted_results(tmp_path, fault, unin
     assert f"{len(before)} of 5 runs already finished: skipped" in resumed.stdout or not before
     after = _finished_runs(root)
     assert all(after[name] == text for name, text in before.items())   # finished runs were not repeated
-    assert_same_results(uninterrupted, results(tmp_path))
+    assert_same_results(tiny_local_results, results(tmp_path))
     assert not [p.name for p in root.iterdir() if p.name.startswith(".tmp-") or p.name == "failed"]
     assert not list((root / ".running").iterdir()) and not (root / ".lock").exists()
 

@@ -12,15 +12,9 @@ import numpy as np
 import torch
 
 from .. import metrics
-from .base import pad_collate, sorted_batches
 from .retrieval import embed, nearest
 
 _CACHE: dict = {}
-
-
-def embed_pairs(model, tokenizer, texts, pairs, layer: int, max_length: int = 128, batch_size: int = 128):
-    """Return L2-normalised mean-pooled states of (text, pair) inputs; plain ``embed`` when ``pairs`` is None."""
-    return embed(model, tokenizer, texts, layer, max_length, batch_size, pairs=pairs)
 
 
 def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_size: int) -> torch.Tensor:
@@ -30,7 +24,7 @@ def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_s
         _CACHE.clear()
         texts = [c["text"] for c in pool]
         pairs = [c["context"] for c in pool] if pool and "context" in pool[0] else None
-        _CACHE[key] = embed_pairs(model, tokenizer, texts, pairs, layer, max_length, batch_size)
+        _CACHE[key] = embed(model, tokenizer, texts, layer, max_length, batch_size, pairs=pairs)
     return _CACHE[key]
 
 

@@ -28,6 +28,12 @@ PANX_HINT = ("put the PAN-X release (AmazonPhotos.zip / panx_dataset: <lang>.tar
              "under <data_dir>/panx/ as <lang>.tar.gz or <lang>/{train,dev,test}")
 
 
+def _hub_examples(rows, language: str, split: str, field: str, labels) -> list[dict]:
+    """Return tagging examples from hub rows whose ``field`` holds tag ids (or names) of ``labels``."""
+    return [{"id": f"{language}-{split}-{i}", "tokens": list(r["tokens"]), "tags": _names(r[field], labels)}
+            for i, r in enumerate(rows)]
+
+
 def _names(tags, labels) -> list[str]:
     """Return tag names: names decoded from the hub's ClassLabel as they are, integers through ``labels``."""
     return [labels[t] if isinstance(t, int) else str(t) for t in tags]
@@ -74,9 +80,7 @@ def load_udpos(spec, split, language, data_dir=None, data_files=None, sizes=None
                                        f"copy google/xtreme; {UD_HINT}")
         rows = hub_split("google/xtreme", f"udpos.{UD_NAMES[language]}", _HUB_SPLIT[split], spec.name, UD_HINT,
                          decode=("pos_tags",))
-        out = [{"id": f"{language}-{split}-{i}", "tokens": list(r["tokens"]), "tags": _names(r["pos_tags"], UPOS)}
-               for i, r in enumerate(rows)]
-        return cap(out, split, sizes)
+        return cap(_hub_examples(rows, language, split, "pos_tags", UPOS), split, sizes)
     given = named_file(spec.name, split, data_files, language)
     if given is not None:
         files = [given]
@@ -131,9 +135,7 @@ def load_panx(spec, split, language, data_dir=None, data_files=None, sizes=None,
         else:
             rows = hub_split("google/xtreme", f"PAN-X.{language}", _HUB_SPLIT[split], spec.name, PANX_HINT,
                              decode=("ner_tags",))
-        out = [{"id": f"{language}-{split}-{i}", "tokens": list(r["tokens"]), "tags": _names(r["ner_tags"], NER)}
-               for i, r in enumerate(rows)]
-        return cap(out, split, sizes)
+        return cap(_hub_examples(rows, language, split, "ner_tags", NER), split, sizes)
     given = named_file(spec.name, split, data_files, language)
     if given is not None:
         return cap(read_panx(given), split, sizes)
