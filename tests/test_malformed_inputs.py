@@ -103,6 +103,11 @@ NLI_HEADER = "index\tsentence1\tsentence2\tgold_label\n"
 SQUAD_OK_CONTEXT = '{"context": "Vela mora tiku.", "qas": [%s]}'
 CONLLU_ROW = "1\tvela\tvela\tNOUN\t_\t_\t0\troot\t_\t_\n"
 
+
+def _ud(i: int, head="1", deps="_") -> str:
+    """Return a CoNLL-U word line ``i`` (invented form) with the given HEAD and DEPS."""
+    return f"{i}\tmora\tmora\tNOUN\t_\t_\t{head}\tdep\t{deps}\t_\n"
+
 # (case id, file name, content, reader, expected fragments besides the file name)
 DATA_CASES = [
     ("jsonl-truncated", "a.jsonl", '{"premise": "a", "label": 1}\n{"premise": "b", "lab', read_jsonl,
@@ -143,6 +148,14 @@ DATA_CASES = [
      ["line 2", "10 tab-separated CoNLL-U fields", "4 field(s)"]),
     ("conllu-unknown-tag", "ud.conllu", CONLLU_ROW + CONLLU_ROW.replace("1\t", "2\t", 1).replace("NOUN", "NOUNISH"),
      read_conllu_pos, ["line 2", "a tag among ADJ", "'NOUNISH'"]),
+    ("conllu-head-not-integer", "en_t-ud-test.conllu", CONLLU_ROW + _ud(2, head="x"), read_conllu_pos,
+     ["line 2", "a HEAD that is an integer or _", "'x'"]),
+    ("conllu-range-reversed", "en_t-ud-test.conllu", CONLLU_ROW + "3-2\tbc" + "\t_" * 8 + "\n", read_conllu_pos,
+     ["line 2", "a multi-word token range a-b with b >= a", "'3-2'"]),
+    ("conllu-deps-not-head-rel", "en_t-ud-test.conllu", CONLLU_ROW + _ud(2, deps="1"), read_conllu_pos,
+     ["line 2", "DEPS entries written as head:relation", "'1'"]),
+    ("conllu-range-without-words", "en_t-ud-test.conllu", CONLLU_ROW + "2-3\tbc" + "\t_" * 8 + "\n",
+     read_conllu_pos, ["line 2", "words 2 to 3 of the multi-word token 'bc'", "no word 2"]),
     ("panx-no-tag", "panx.tsv", "en:vela\tB-PER\nen:mora\n", read_panx, ["line 2", "a token and its tag separated by a tab"]),
     ("panx-no-language-prefix", "panx.tsv", "en:vela\tB-PER\nmora\tO\n", read_panx,
      ["line 2", "a token written as <lang>:<token>", "'mora'"]),

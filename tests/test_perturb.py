@@ -131,11 +131,17 @@ def test_pipeline_evaluate_scores_perturbed_splits(monkeypatch):
         assert all(r["value"] < 100.0 for r in rows)
 
 
-def test_run_target_adds_perturbed_rows(tiny_model_dir):
+def test_run_target_adds_perturbed_rows(tiny_model_dir, monkeypatch):
+    from xlib.tasks import TaskSpec
     hparams = {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 8, "max_length": 64}
     data = {"sizes": {"train": 16, "dev": 8, "test": 8}}
+    reads = []
+    load = TaskSpec.load
+    monkeypatch.setattr(TaskSpec, "load", lambda self, split, lang, **kw: reads.append((split, lang)) or
+                        load(self, split, lang, **kw))
     report = pipeline.run_target("mini-udpos", tiny_model_dir, hparams, seed=0, languages=["sva", "grk"], data=data,
                                  perturb=["char", "word"])
+    assert sorted(r for r in reads if r[0] == "test") == [("test", "grk"), ("test", "sva")]  # read once, scored 3x
     splits = {(r["split"], r["language"]) for r in report["rows"] if r["metric"] == "f1"}
     assert splits == {("dev", "en")} | {(s, l) for s in ("test", "test-char", "test-word") for l in ("sva", "grk")}
     plain = pipeline.run_target("mini-udpos", tiny_model_dir, hparams, seed=0, languages=["sva"], data=data)

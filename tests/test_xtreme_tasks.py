@@ -50,8 +50,9 @@ def test_fixture_loads_in_every_language_through_the_task_loader(task):
             for e in examples:
                 start, text = e["answers"]["answer_start"][0], e["answers"]["text"][0]
                 assert e["context"][start:start + len(text)] == text
-    if spec.trains:
-        assert spec.load("train", "en", data_dir=str(FIX)) and spec.load("dev", "en", data_dir=str(FIX))
+    if spec.trains:   # every training stage (XCOPA: Social IQa, then COPA) has English train and dev data
+        for _, stage_data in spec.stages({"data_dir": str(FIX)}):
+            assert spec.load("train", "en", **stage_data) and spec.load("dev", "en", **stage_data)
 
 
 def test_fixture_contents_are_read_correctly():
@@ -60,7 +61,7 @@ def test_fixture_contents_are_read_correctly():
     train = get_task("xnli").load("train", "en", data_dir=str(FIX))
     assert {e["label"] for e in train} == {0, 1, 2}  # "contradictory" of MultiNLI maps to contradiction
     de = get_task("udpos").load("test", "de", data_dir=str(FIX))
-    assert de[1]["tokens"] == ["Sie", "geht", "zu", "dem", "Markt", "."]  # multi-word token line skipped
+    assert de[1]["tokens"] == ["Sie", "geht", "zum", "Markt", "."]  # fused: zu (fewest ancestors) takes "zum"
     ar = get_task("panx").load("test", "ar", data_dir=str(FIX))  # read from ar.tar.gz, "ar:" prefix dropped
     assert ar[0]["tokens"][1] == "ميلا" and ar[0]["tags"][1:3] == ["B-PER", "I-PER"]
     tydi = get_task("tydiqa").load("test", "fi", data_dir=str(FIX))
@@ -237,6 +238,8 @@ def _run_target_notebook(task, model_dir, tmp_path):
     rows = json.loads((out / "metrics.json").read_text())["rows"]
     scored = {(r["language"], r["split"]) for r in rows if r["metric"] == spec.metric}
     expected = {(l, spec.eval_split) for l in langs} | ({("en", "dev")} if spec.trains else set())
+    stages = [name for name, _ in spec.stages()]   # XCOPA: Social IQa's dev set is scored after its stage
+    expected |= {("en", f"dev-{name}") for name in stages[:-1]}
     assert scored == expected
 
 
@@ -281,6 +284,32 @@ def test_dual_encoder_loss_prefers_the_matching_candidate(tiny_model_dir):
     assert out.scores.shape == (4, 4)
     assert out.loss.item() < math.log(4)
     assert torch.equal(out.scores.argmax(1), torch.arange(4))
+
+
+def test_dual_encoder_pools_as_xtreme_r_and_is_scored_the_same_way(tiny_model_dir):
+    """XTREME-R's bert-retrieval: L2-normalised pooler output, logits = cosine x a learned scale from 100;
+    evaluation embeds queries and candidates the way the model was trained (the pooler output, not a mean)."""
+    import torch
+    from xlib.formats import get_format
+    from xlib.formats.dual_encoder import DualEncoder
+    from xlib.formats.retrieval import embed
+    from xlib.pipeline import load_tokenizer
+    tok = load_tokenizer(tiny_model_dir)
+    model = get_format("retrieval").build_model(tiny_model_dir, get_task("mewslix"))
+    assert isinstance(model, DualEncoder) and model.pooling == "cls"
+    assert model.logit_scale.requires_grad and model.logit_scale.item() == 100.0
+    texts = ["mola tiku ren", "дома кира лот", "ψαρι λυκο οδος"]
+    enc = tok(texts, padding=True, return_tensors="pt")
+    model.eval()
+    with torch.no_grad():
+        expected = torch.nn.functional.normalize(model.roberta(**enc).pooler_output, dim=-1)
+        trained_view = model._embed(enc["input_ids"], enc["attention_mask"])
+    got = embed(model, tok, texts, layer=-1, pooling="cls")
+    assert torch.allclose(trained_view, expected, atol=1e-5) and torch.allclose(got, expected, atol=1e-5)
+    mean = embed(model, tok, texts, layer=-1, pooling="mean")
+    assert not torch.allclose(mean, expected, atol=1e-3)   # the two poolings differ: the choice matters
+    with pytest.raises(ValueError, match="pooling must be one of cls, mean"):
+        DualEncoder(model.roberta, pooling="max")
 
 
 # ------------------------------------------------------------------------------- the hub path (load_dataset faked)

@@ -23,24 +23,30 @@ TRAIN_SIZES = {
     "anli": 1_104_934, "ccg": 38_015, "commonsenseqa": 9_741, "cosmosqa": 25_262, "hellaswag": 39_905,
     "mnli": 392_702, "qqp": 363_846, "squad": 87_599, "sst2": 67_349,
     "xnli": 392_702, "pawsx": 49_401, "udpos": 21_253, "panx": 20_000, "xquad": 87_599, "mlqa": 87_599,
-    "tydiqa": 3_696,
+    "tydiqa": 3_696, "lareqa": 87_599,   # LAReQA: one (question, answer sentence) pair per SQuAD v1.1 question
+    # staged targets: one entry per stage, "<task>:<stage>" (Social IQa train 33,410; SuperGLUE COPA train 400)
+    "xcopa:siqa": 33_410, "xcopa:copa": 400, "xcopa:siqa+copa": 33_810,
 }
 
 
+class UnknownSize(ValueError):
+    """A task whose number of training examples is not known here (pass it in ``train_sizes``)."""
+
+
 def train_size(task: str, params: dict, train_sizes: dict | None = None) -> int:
-    """Return the number of English training examples of ``task`` used to turn epochs into steps."""
+    """Return the number of English training examples of ``task`` (``<task>:<stage>`` for one stage) per epoch."""
     from .tasks import get_task
     from .tasks.synthetic import DEFAULT_SIZES, load_synthetic
 
     if train_sizes and task in train_sizes:
         return int(train_sizes[task])
-    spec = get_task(task)
+    spec = get_task(task.split(":")[0])
     if spec.loader is load_synthetic:
         return int({**DEFAULT_SIZES, **((params.get("data") or {}).get("sizes") or {})}["train"])
     size = getattr(spec, "train_size", None) or TRAIN_SIZES.get(task)
     if size:
         return int(size)
-    raise ValueError(f"task {task!r}: training size unknown and the phase has no max_steps; "
+    raise UnknownSize(f"task {task!r}: training size unknown and the phase has no max_steps; "
                      f"pass train_sizes={{{task!r}: N}}")
 
 
@@ -64,6 +70,7 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     conditions the phase-(ii) figures are lower bounds.
     """
     from .conditions import condition_tasks
+    from .pipeline import stage_hparams
     from .tasks import get_task
 
     seeds, targets = list(params["seeds"]), list(params["targets"])
@@ -71,6 +78,7 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     phase_ii = {"runs": 0, "steps": 0, "examples": 0}
     phase_iii = {"runs": 0, "steps": 0, "examples": 0}
     rerun_ii = {"steps": 0, "examples": 0}   # phase (ii) repeated in front of every target
+    uncounted: set[str] = set()              # phase-(iii) targets whose training size is unknown
     for _seed in seeds:
         for value in params["conditions"].values():
             tasks = condition_tasks(value)  # list form or {tasks, mlm, translate}
@@ -85,14 +93,21 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
                 if not get_task(target).trains:
                     continue
                 hp = {**(params.get("target") or {}), **(overrides.get(target) or {})}
-                cost = phase_cost([target], hp, params, train_sizes)
-                phase_iii["steps"] += cost["steps"]
-                phase_iii["examples"] += cost["examples"]
+                stages = [name for name, _ in get_task(target).stages(params.get("data"))]
+                for stage in stages:   # staged targets (XCOPA: Social IQa, then COPA) pay for every stage
+                    try:
+                        cost = phase_cost([f"{target}:{stage}" if stage else target],
+                                          stage_hparams(hp, stage, stages), params, train_sizes)
+                    except UnknownSize:
+                        uncounted.add(target)
+                        continue
+                    phase_iii["steps"] += cost["steps"]
+                    phase_iii["examples"] += cost["examples"]
     with_reuse = {k: phase_ii[k] + phase_iii[k] for k in ("steps", "examples")}
     without = {k: rerun_ii[k] + phase_iii[k] for k in ("steps", "examples")}
     saved = without["examples"] - with_reuse["examples"]
     return {"study": params.get("study", ""), "seeds": len(seeds), "conditions": len(params["conditions"]),
-            "targets": len(targets), "phase_ii": phase_ii, "phase_iii": phase_iii,
+            "targets": len(targets), "uncounted_targets": sorted(uncounted), "phase_ii": phase_ii, "phase_iii": phase_iii,
             "with_reuse": with_reuse, "without_reuse": without, "saved_examples": saved,
             "saved_fraction": saved / without["examples"] if without["examples"] else 0.0,
             "speedup": without["examples"] / with_reuse["examples"] if with_reuse["examples"] else 1.0}
@@ -112,7 +127,8 @@ def format_compute(summary: dict) -> str:
         f"{s['without_reuse']['examples']:,} examples",
         f"  saved: {s['saved_examples']:,} training examples ({100 * s['saved_fraction']:.1f}%), "
         f"{s['speedup']:.2f}x less training",
-    ])
+    ] + ([f"  not counted (training size unknown; pass train_sizes): {', '.join(s['uncounted_targets'])}"]
+         if s.get("uncounted_targets") else []))
 
 
 def main(argv=None) -> int:

@@ -151,6 +151,32 @@ def check_cluster(cluster: dict) -> list[str]:
     return errors
 
 
+def check_stages(where: str, stages, spec, params: dict, base_options: dict) -> list[str]:
+    """Return problems with per-stage training options (``target_overrides.<task>.stages``) of a staged task."""
+    from .train import TrainConfig
+
+    if not isinstance(stages, dict):
+        return [f"{where}: expected a mapping of stage name to training options, got {stages!r}"]
+    try:
+        names = [name for name, _ in spec.stages(params.get("data") or {})]
+    except ValueError as exc:
+        return [f"data: {exc}"]
+    errors = []
+    for stage, options in stages.items():
+        if stage not in names or not stage:
+            errors.append(f"{where}: {spec.name!r} has no training stage {stage!r}; its stages are "
+                          + (", ".join(map(repr, names)) if any(names) else "none (it trains in one stage)"))
+        elif not isinstance(options, dict):
+            errors.append(f"{where}.{stage}: expected a mapping of training options, got {options!r}")
+        else:
+            try:
+                TrainConfig.from_dict({**base_options, **options})
+            except (TypeError, ValueError) as exc:
+                errors.append(f"{where}.{stage}: {exc}")
+            errors += check_options(f"{where}.{stage}", options, TrainConfig)
+    return errors
+
+
 def validate(params: dict, base: Path | None = None) -> list[str]:
     """Return every problem in ``params`` as one message per key (empty when valid)."""
     from .tasks import all_tasks
@@ -197,6 +223,11 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
     for name in params["targets"]:
         if name not in tasks:
             errors.append(f"targets: unknown task {name!r}")
+        elif tasks[name].train_stages is not None:   # a staged target checks its schedule option in data:
+            try:
+                tasks[name].stages(params.get("data") or {})
+            except ValueError as exc:
+                errors.append(f"data: {exc}")
     for name, langs in (params.get("languages") or {}).items():
         if name not in tasks:
             errors.append(f"languages: unknown task {name!r}")
@@ -220,11 +251,16 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
         if overrides is not None and not isinstance(overrides, dict):
             errors.append(f"target_overrides.{name}: expected a mapping of training options, got {overrides!r}")
             continue
+        overrides = dict(overrides or {})
+        stages = overrides.pop("stages", None)
         try:
-            TrainConfig.from_dict({**(params.get("target") or {}), **(overrides or {})})
+            TrainConfig.from_dict({**(params.get("target") or {}), **overrides})
         except (TypeError, ValueError) as exc:
             errors.append(f"target_overrides.{name}: {exc}")
-        errors += check_options(f"target_overrides.{name}", overrides or {}, TrainConfig)
+        errors += check_options(f"target_overrides.{name}", overrides, TrainConfig)
+        if stages is not None and name in tasks:
+            errors += check_stages(f"target_overrides.{name}.stages", stages, tasks[name], params,
+                                   {**(params.get("target") or {}), **overrides})
     if params["model"] == "synthetic":
         from .synth.pretrain import PretrainConfig
         try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -36,16 +37,20 @@ def load_tokenizer(path: str, trust_remote_code: bool = False):
 
 def evaluate(spec: TaskSpec, model, tokenizer, languages, split: str, max_length: int,
              data: dict | None = None, batch_size: int = 64, perturb: str | None = None,
-             **predict_options) -> list[dict]:
+             loaded: dict | None = None, **predict_options) -> list[dict]:
     """Return result rows (language, split, metric, value) of ``model`` on ``split`` in each language.
 
     ``perturb`` (``char`` or ``word``, :mod:`xlib.perturb`, seed 0) scores a perturbed copy of the split
-    instead; its rows carry the split ``<split>-<perturb>``.
+    instead; its rows carry the split ``<split>-<perturb>``. ``loaded`` (a dict) keeps each
+    language's examples once read, so scoring the same split again (perturbed copies) reads it once.
     """
     fmt = get_format(spec.format)
     rows = []
+    loaded = {} if loaded is None else loaded
     for lang in languages:
-        examples = spec.load(split, lang, **(data or {}))
+        if (split, lang) not in loaded:
+            loaded[(split, lang)] = spec.load(split, lang, **(data or {}))
+        examples = loaded[(split, lang)]
         if perturb:
             from .perturb import perturb_examples
             examples = perturb_examples(examples, spec.format, perturb)
@@ -130,6 +135,54 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
     return {"rows": rows, "log": log, "seconds": time.time() - start, "encoder": str(target)}
 
 
+def stage_hparams(hparams: dict, stage: str, stage_names) -> dict:
+    """Return the training options of one phase-(iii) ``stage``: ``hparams`` with its ``stages.<stage>`` merged in.
+
+    ``hparams["stages"]`` (optional) maps stage names of the task to option overrides, e.g.
+    ``{"stages": {"siqa": {"epochs": 2}}}``; a name the task does not train raises ValueError.
+    """
+    hparams = dict(hparams or {})
+    per_stage = hparams.pop("stages", None) or {}
+    unknown = [name for name in per_stage if name not in stage_names]
+    if unknown:
+        raise ValueError(f"hparams.stages: unknown stage(s) {', '.join(map(repr, unknown))}; this task trains in "
+                         f"stage(s) {', '.join(repr(n) for n in stage_names if n) or 'one unnamed stage'}")
+    return {**hparams, **(per_stage.get(stage) or {})}
+
+
+def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: dict | None = None,
+                 trust_remote_code: bool = False):
+    """Train phase (iii) of ``task`` on its English data, stage by stage; return (model, tokenizer, log, cfg, rows).
+
+    Most tasks train in one stage. A task with several (XCOPA: Social IQa, then COPA, as
+    XTREME-R's scripts/train_xcopa.sh) trains them in turn: each stage after the first starts from
+    the previous stage's whole model, task head included (saved to a temporary directory and
+    loaded back, as the official script continues from the saved Social IQa model). ``rows`` holds
+    the English dev scores after every stage: split ``dev`` for the last stage, ``dev-<stage>`` for
+    earlier ones; log entries of a named stage carry ``stage``.
+    """
+    spec = get_task(task)
+    stages = spec.stages(data)
+    names = [name for name, _ in stages]
+    key = task.replace(".", "_")
+    log, rows, start_from = [], [], encoder
+    with tempfile.TemporaryDirectory(prefix="xlib-stage-") as scratch:
+        for number, (name, stage_data) in enumerate(stages):
+            last = number == len(stages) - 1
+            shared, stage_log, tokenizer, _, cfg = _train_tasks(
+                [task], start_from, stage_hparams(hparams, name, names), seed, stage_data, trust_remote_code)
+            model = shared.heads[key]
+            log += [{**entry, "stage": name} for entry in stage_log] if name else stage_log
+            dev = evaluate(spec, model, tokenizer, [spec.train_language], "dev", cfg.max_length, stage_data)
+            rows += dev if last else [{**r, "split": f"dev-{name}"} for r in dev]
+            if not last:   # the next stage starts from this model, head included
+                start_from = str(Path(scratch) / f"stage-{number}")
+                model.save_pretrained(start_from, safe_serialization=True)
+                tokenizer.save_pretrained(start_from)
+                del shared, model
+    return model, tokenizer, log, cfg, rows
+
+
 def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=None,
                data: dict | None = None, predict: dict | None = None, trust_remote_code: bool = False,
                perturb=()) -> dict:
@@ -137,6 +190,7 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
 
     Returns a report with result ``rows`` (English dev plus the evaluation split of every language),
     the loss log and the wall time. Retrieval tasks that do not train are scored from the encoder.
+    Tasks trained in stages (XCOPA) go through them in turn (:func:`train_target`).
     ``perturb`` lists perturbations (``char``, ``word``) whose test sets are scored too, for MLEM-R.
     """
     set_threads()
@@ -147,17 +201,17 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
     unknown = [l for l in languages if l not in spec.languages]
     if unknown:
         raise ValueError(f"task {task!r} has no language(s) {', '.join(unknown)}; expected some of {', '.join(spec.languages)}")
-    cfg = TrainConfig.from_dict(hparams)
     log, rows = [], []
     if spec.trains:
-        shared, log, tokenizer, _, cfg = _train_tasks([task], encoder, hparams, seed, data, trust_remote_code)
-        model = shared.heads[task.replace(".", "_")]
-        rows += evaluate(spec, model, tokenizer, [spec.train_language], "dev", cfg.max_length, data)
+        model, tokenizer, log, cfg, rows = train_target(task, encoder, hparams, seed, data, trust_remote_code)
     else:
+        cfg = TrainConfig.from_dict(stage_hparams(hparams, "", [""]))
         tokenizer = load_tokenizer(encoder, trust_remote_code)
         model = get_format(spec.format).build_model(encoder, spec, **load_kwargs(trust_remote_code))
-    rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, **(predict or {}))
+    loaded: dict = {}   # each language's test split is read once, also for its perturbed copies
+    rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, loaded=loaded,
+                     **(predict or {}))
     for kind in perturb or ():
         rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, perturb=kind,
-                         **(predict or {}))
+                         loaded=loaded, **(predict or {}))
     return {"rows": rows, "log": log, "seconds": time.time() - start}

@@ -1,10 +1,17 @@
 """The dual encoder that LAReQA and Mewsli-X train in phase (iii): one shared encoder for queries and
-candidates, mean-pooled last-layer states, in-batch negatives (sampled softmax over the batch's candidates).
+candidates, in-batch negatives (sampled softmax over the batch's candidates).
+
+As XTREME-R's baselines (third_party/bert.py ``BertForRetrieval``, ``--pool_type cls`` in
+scripts/train_lareqa.sh and train_mewslix.sh): an input is encoded as the encoder's pooler output
+(dense + tanh over ``<s>``), L2-normalised; the logits are the cosine similarities times a learned
+scale initialised at 100, and the loss is the cross-entropy of each query against the batch's
+candidates. ``pooling="mean"`` (mean of the last layer's states) is kept as an alternative.
 
 ``DualEncoder`` wraps a bare encoder so that ``xlib.train.train`` can train it like any head: its
 forward with ``pos_input_ids`` returns the contrastive ``loss``; without them it is the encoder itself
-(``hidden_states`` for ``retrieval.embed``), and ``pool_layer`` tells the retrieval format which
-layer it was trained to pool. Training examples are ``{"id", "query", "positive", "positive_context"?}``.
+(``hidden_states`` and ``pooler_output`` for ``retrieval.embed``), and ``pool_layer`` / ``pooling``
+tell the retrieval format how it was trained to pool. Training examples are
+``{"id", "query", "positive", "positive_context"?}``.
 """
 from __future__ import annotations
 
@@ -29,15 +36,22 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 class DualEncoder(torch.nn.Module):
-    """A shared-weight query/candidate encoder trained with in-batch negatives (cosine x ``scale``)."""
+    """A shared-weight query/candidate encoder trained with in-batch negatives (cosine x a learned scale)."""
 
     pool_layer = -1
+    POOLINGS = ("cls", "mean")
 
-    def __init__(self, encoder, scale: float = 20.0):
+    def __init__(self, encoder, pooling: str = "cls", scale: float = 100.0):
         super().__init__()
+        if pooling not in self.POOLINGS:
+            raise ValueError(f"dual encoder pooling must be one of {', '.join(self.POOLINGS)}, got {pooling!r}")
+        if pooling == "cls" and getattr(encoder, "pooler", None) is None:
+            raise ValueError("dual encoder pooling 'cls' reads the encoder's pooler output, but this encoder "
+                             "has no pooler (load it with AutoModel, add_pooling_layer=True)")
         self.base_model_prefix = encoder.base_model_prefix
         setattr(self, self.base_model_prefix, encoder)
-        self.scale = float(scale)
+        self.pooling = pooling
+        self.logit_scale = torch.nn.Parameter(torch.tensor([float(scale)]))
 
     @property
     def config(self):
@@ -51,8 +65,9 @@ class DualEncoder(torch.nn.Module):
     def _embed(self, input_ids, attention_mask):
         encoder = getattr(self, self.base_model_prefix)
         ids = input_ids.masked_fill(attention_mask == 0, self.config.pad_token_id)
-        hidden = encoder(input_ids=ids, attention_mask=attention_mask).last_hidden_state
-        return torch.nn.functional.normalize(mean_pool(hidden.float(), attention_mask), dim=-1)
+        out = encoder(input_ids=ids, attention_mask=attention_mask)
+        pooled = out.pooler_output if self.pooling == "cls" else mean_pool(out.last_hidden_state, attention_mask)
+        return torch.nn.functional.normalize(pooled.float(), dim=-1)
 
     def forward(self, input_ids=None, attention_mask=None, pos_input_ids=None, pos_attention_mask=None, **kwargs):
         """Return the contrastive loss when candidates (``pos_*``) are given, else the encoder's own output."""
@@ -60,7 +75,7 @@ class DualEncoder(torch.nn.Module):
             return getattr(self, self.base_model_prefix)(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
         q = self._embed(input_ids, attention_mask)
         p = self._embed(pos_input_ids, pos_attention_mask)
-        scores = self.scale * q @ p.T
+        scores = self.logit_scale.float() * (q @ p.T)
         loss = torch.nn.functional.cross_entropy(scores, torch.arange(q.shape[0], device=scores.device))
         return DualEncoderOutput(loss=loss, scores=scores)
 

@@ -1,8 +1,9 @@
 """Ranking retrieval for the retrieval format: LAReQA and Mewsli-X (top-k candidates) and BUCC mining.
 
 Examples carry a shared candidate ``pool`` (``xlib.loaders.retrieval``). Queries and candidates are
-embedded with the same encoder (mean-pooled ``hidden_states[layer]``, L2-normalised; LAReQA
-candidates as the pair (answer sentence, its paragraph), as the official baseline encodes them)
+embedded with the same encoder (the pooler output of a trained dual encoder, as XTREME-R's
+``--pool_type cls``, or mean-pooled ``hidden_states[layer]``; L2-normalised; LAReQA candidates as
+the pair (answer sentence, its paragraph), as the official baseline encodes them)
 and compared by cosine similarity, exactly (no approximate index). The pool's embeddings are
 cached per (model, pool) so that evaluating several languages against one pool embeds it once.
 """
@@ -17,24 +18,26 @@ from .retrieval import embed, nearest
 _CACHE: dict = {}
 
 
-def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_size: int) -> torch.Tensor:
+def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_size: int,
+                    pooling: str = "mean") -> torch.Tensor:
     """Return the embeddings of the candidate ``pool`` (cached while the same model and pool are used)."""
-    key = (id(model), id(pool), len(pool), layer, max_length)
+    key = (id(model), id(pool), len(pool), layer, max_length, pooling)
     if key not in _CACHE:
         _CACHE.clear()
         texts = [c["text"] for c in pool]
         pairs = [c["context"] for c in pool] if pool and "context" in pool[0] else None
-        _CACHE[key] = embed(model, tokenizer, texts, layer, max_length, batch_size, pairs=pairs)
+        _CACHE[key] = embed(model, tokenizer, texts, layer, max_length, batch_size, pairs=pairs, pooling=pooling)
     return _CACHE[key]
 
 
-def rank(model, tokenizer, examples, layer: int, max_length: int, batch_size: int, top_k: int = 20) -> list[list[str]]:
+def rank(model, tokenizer, examples, layer: int, max_length: int, batch_size: int, top_k: int = 20,
+         pooling: str = "mean") -> list[list[str]]:
     """Return, per query example, the ids of its ``top_k`` most similar pool candidates, best first."""
     if not examples:
         return []
     pool = examples[0]["pool"]
-    cands = pool_embeddings(model, tokenizer, pool, layer, max_length, batch_size)
-    queries = embed(model, tokenizer, [e["query"] for e in examples], layer, max_length, batch_size)
+    cands = pool_embeddings(model, tokenizer, pool, layer, max_length, batch_size, pooling)
+    queries = embed(model, tokenizer, [e["query"] for e in examples], layer, max_length, batch_size, pooling=pooling)
     _, idx = nearest(queries, cands, k=top_k)
     return [[pool[j]["id"] for j in row] for row in idx.tolist()]
 

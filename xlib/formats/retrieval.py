@@ -9,9 +9,11 @@ from .base import Format, pad_collate, sorted_batches
 
 
 def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_size: int = 128,
-          pairs=None) -> torch.Tensor:
-    """Return L2-normalised mean-pooled ``hidden_states[layer]`` (all non-padding tokens) per sentence.
+          pairs=None, pooling: str = "mean") -> torch.Tensor:
+    """Return one L2-normalised embedding per sentence.
 
+    ``pooling="mean"``: mean of ``hidden_states[layer]`` over the non-padding tokens (Tatoeba, BUCC);
+    ``"cls"``: the model's pooler output (a dual encoder trained as XTREME-R's, ``--pool_type cls``).
     With ``pairs``, each input is the pair (sentence, pair) encoded together (e.g. an answer sentence
     with its context, as LAReQA does).
     """
@@ -24,9 +26,12 @@ def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_
     with torch.inference_mode():
         for idx in sorted_batches([len(f["input_ids"]) for f in feats], batch_size):
             batch = {k: v.to(device) for k, v in pad_collate([feats[i] for i in idx], tokenizer.pad_token_id).items()}
-            hidden = model(**batch, output_hidden_states=True).hidden_states[layer].float()
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            if pooling == "cls":
+                pooled = model(**batch).pooler_output.float()
+            else:
+                hidden = model(**batch, output_hidden_states=True).hidden_states[layer].float()
+                mask = batch["attention_mask"].unsqueeze(-1).float()
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             out[torch.tensor(idx)] = pooled.cpu()
     return torch.nn.functional.normalize(out, dim=-1)
 
@@ -89,12 +94,13 @@ class RetrievalFormat(Format):
         candidate ``pool`` (LAReQA, Mewsli-X, BUCC) go to ``ranking``: the ``top_k`` candidate ids per
         query, or for BUCC (metric ``f1``) the mined ``(target id, score)`` per source sentence.
         """
-        layer = getattr(model, "pool_layer", layer)  # a trained dual encoder is read where it was trained
+        layer = getattr(model, "pool_layer", layer)  # a trained dual encoder is read as it was trained
+        pooling = getattr(model, "pooling", "mean")
         if examples and "pool" in examples[0]:
             from . import ranking
             if spec.metric == "f1":
                 return ranking.mine(model, tokenizer, examples, layer, max_length, batch_size, neighborhood)
-            return ranking.rank(model, tokenizer, examples, layer, max_length, batch_size, top_k)
+            return ranking.rank(model, tokenizer, examples, layer, max_length, batch_size, top_k, pooling=pooling)
         src = embed(model, tokenizer, [e["source"] for e in examples], layer, max_length, batch_size)
         tgt = embed(model, tokenizer, [e["target"] for e in examples], layer, max_length, batch_size)
         queries, pool = (tgt, src) if direction == "en->xx" else (src, tgt)

@@ -22,6 +22,14 @@ class TaskSpec:
     trains: bool = True              # False: evaluated from the encoder without target training
     description: str = ""
     loader: Callable | None = field(default=None, compare=False, repr=False)
+    # phase (iii) in stages: (spec, data options) -> [(stage name, data options of that stage)], trained
+    # in turn, each stage starting from the previous one's model, head included (XCOPA: Social IQa, then COPA)
+    train_stages: Callable | None = field(default=None, compare=False, repr=False)
+
+    def stages(self, data: dict | None = None) -> list[tuple[str, dict]]:
+        """Return ``(stage name, data options)`` per phase-(iii) training stage; one unnamed stage by default."""
+        data = dict(data or {})
+        return self.train_stages(self, data) if self.train_stages else [("", data)]
 
     def load(self, split: str, language: str, **options) -> list[dict]:
         """Return the examples of ``split`` in ``language`` in this format's canonical schema."""

@@ -35,8 +35,8 @@ XTREME_R_TASKS = ("xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "
 XTREME_ONLY_TASKS = ("pawsx", "bucc2018")
 TRAIN_SOURCE = {
     "xnli": "MultiNLI train (English); dev: XNLI dev en",
-    "xcopa": "English COPA train (data option xcopa_train: siqa+copa prepends Social IQa; the official "
-             "schedule trains on Social IQa first, then COPA); dev: COPA validation",
+    "xcopa": "Social IQa train, then English COPA train, continuing from the Social IQa model and its head "
+             "(as XTREME-R; data option xcopa_train: copa, siqa+copa or siqa,copa); dev: COPA validation",
     "udpos": "English UD treebanks (all en_* of UD v2.5) train; dev: their dev",
     "panx": "English WikiANN train (Rahimi et al. splits); dev: English dev",
     "xquad": "SQuAD v1.1 train; dev: SQuAD v1.1 dev",
@@ -65,16 +65,18 @@ def _naming_task(loader):
     return _load
 
 
-def _spec(name, fmt, metric, category, loader, labels=(), eval_split="test", trains=True, mirrors="", description=""):
+def _spec(name, fmt, metric, category, loader, labels=(), eval_split="test", trains=True, mirrors="", description="",
+          train_stages=None):
     return register(TaskSpec(
         name=name, format=fmt, role="target", languages=tuple(LANGUAGES[name].split()), metric=metric,
         labels=tuple(labels), eval_split=eval_split, mirrors=mirrors, category=category, trains=trains,
-        description=f"{description} Trains on: {TRAIN_SOURCE[name]}.", loader=_naming_task(loader)))
+        description=f"{description} Trains on: {TRAIN_SOURCE[name]}.", loader=_naming_task(loader),
+        train_stages=train_stages))
 
 
 _spec("xnli", "classification", "accuracy", "classification", classification.load_xnli, classification.NLI_LABELS,
       mirrors="XNLI", description="Natural language inference, 15 languages (XNLI-1.0 test).")
-_spec("xcopa", "multiple_choice", "accuracy", "classification", xcopa.load_xcopa,
+_spec("xcopa", "multiple_choice", "accuracy", "classification", xcopa.load_xcopa, train_stages=xcopa.train_stages,
       mirrors="XCOPA", description="Causal commonsense reasoning: premise, cause/effect, two choices (11 languages).")
 _spec("udpos", "tagging", "f1", "structured", tagging.load_udpos, tagging.UPOS,
       mirrors="UD-POS", description="Universal POS tagging, UD v2.5 (v2.7 for lt, pl, uk, wo, ro), seqeval F1.")
