@@ -107,6 +107,11 @@ def test_save_figure_writes_png_and_pdf(results, tmp_path):
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert paths[1].read_bytes()[:5] == b"%PDF-"
     assert all(p.stat().st_size > 1000 for p in paths)
+    first = [p.read_bytes() for p in paths]
+    import time
+    time.sleep(1.1)   # a PDF creation date would now differ
+    plots.save_figure(fig, tmp_path / "deep" / "dir" / "gains.v1")
+    assert [p.read_bytes() for p in paths] == first   # same figure, same bytes: regenerating keeps git clean
 
 
 def test_render_study_figures(results, tmp_path):

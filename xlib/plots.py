@@ -132,12 +132,16 @@ def gain_heatmap_languages(gains_long: pd.DataFrame, target: str, language_order
 
 
 def save_figure(fig, path_without_suffix) -> list[Path]:
-    """Return the paths of ``fig`` written as PNG (150 dpi) and PDF next to each other, creating directories."""
+    """Return the paths of ``fig`` written as PNG (150 dpi) and PDF next to each other, creating directories.
+
+    The PDF carries no creation date, so the same results give byte-identical files (regenerating
+    the committed figures leaves git clean).
+    """
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
     paths = [base.parent / f"{base.name}.png", base.parent / f"{base.name}.pdf"]
     fig.savefig(paths[0], dpi=DPI, bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight", metadata={"CreationDate": None})
     return paths
 
 
