@@ -113,3 +113,16 @@ def test_clean_leftovers_drops_failure_records_of_runs_finished_since(tmp_path):
     (tmp_path / "still-bad" / "run.json").write_text("{}")
     clean_leftovers(tmp_path)
     assert not (tmp_path / "failed").exists()
+
+
+def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
+    """ipykernel warns on every start that it runs over local TCP; the study's runs start it with its log at ERROR."""
+    import nbformat
+    from xlib.study import execute_notebook
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('cell ran')")]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, str(path))
+    done = execute_notebook(str(path), tmp_path / "out.ipynb", {})   # an absolute path is taken as is
+    assert done.cells[0].outputs[0]["text"] == "cell ran\n"
+    assert "running over TCP" not in capfd.readouterr().err

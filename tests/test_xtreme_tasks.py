@@ -222,19 +222,17 @@ def test_xtreme_r_params_dry_run_is_fast_and_offline():
 
 
 def _run_target_notebook(task, model_dir, tmp_path):
-    import papermill as pm
+    from xlib.study import execute_notebook
     spec = get_task(task)
     langs = [l for l in FIXTURE_LANGS[task] if l != "en" or spec.format != "retrieval" or task == "mewslix"]
     langs = [l for l in langs if l in spec.languages]
     out = tmp_path / "run"
     out.mkdir()
-    pm.execute_notebook(str(ROOT / "notebooks" / "target.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                        cwd=str(ROOT / "notebooks"), progress_bar=False,
-                        parameters={"target": task, "encoder": model_dir, "out_dir": str(out), "languages": langs,
-                                    "data": {"data_dir": str(FIX)},
-                                    "predict": {"layer": 1} if spec.format == "retrieval" else {},
-                                    "hparams": {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 4,
-                                                "max_length": 48}})
+    execute_notebook("target.ipynb", tmp_path / "out.ipynb",
+                     {"target": task, "encoder": model_dir, "out_dir": str(out), "languages": langs,
+                      "data": {"data_dir": str(FIX)}, "predict": {"layer": 1} if spec.format == "retrieval" else {},
+                      "hparams": {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 4, "max_length": 48}},
+                     cwd=str(ROOT / "notebooks"))
     rows = json.loads((out / "metrics.json").read_text())["rows"]
     scored = {(r["language"], r["split"]) for r in rows if r["metric"] == spec.metric}
     expected = {(l, spec.eval_split) for l in langs} | ({("en", "dev")} if spec.trains else set())

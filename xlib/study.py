@@ -62,6 +62,20 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
+# the kernel's own log at ERROR: ipykernel warns on every start that it runs over local TCP without
+# encryption (one line per run, which buried the progress lines); cell errors still reach the run's error.txt
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def execute_notebook(name: str, out: Path, parameters: dict, **options):
+    """Execute ``notebooks/<name>`` with Papermill into ``out`` with ``parameters`` (a python3 kernel, no progress bar)."""
+    import papermill
+
+    return papermill.execute_notebook(str(notebooks_dir() / name), str(out), parameters=parameters,
+                                      kernel_name="python3", progress_bar=False, extra_arguments=KERNEL_ARGUMENTS,
+                                      **options)
+
+
 def smoke_results(name: str = "smoke") -> Path:
     """Return ``results.csv`` of the study ``params/<name>.yaml`` under the checkout, running what is missing.
 
@@ -227,8 +241,6 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     ``failed/<run-id>/`` and never anything in the finished location. A run finished elsewhere
     meanwhile is kept and this copy discarded.
     """
-    import papermill
-
     root_path = Path(root)
     final = root_path / run.run_id
     start = time.time()
@@ -241,10 +253,8 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run.run_id}-", dir=root_path))
     notebook_out = tmp / Path(run.notebook).name
     try:
-        papermill.execute_notebook(
-            str(notebooks_dir() / run.notebook), str(notebook_out),
-            parameters={**run.parameters, "out_dir": str(tmp)}, kernel_name="python3",
-            progress_bar=False, log_output=False, cwd=str(Path.cwd()))
+        execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)},
+                         log_output=False, cwd=str(Path.cwd()))
         _check_report(tmp / "metrics.json", run.notebook)
         write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
                                                    "host": socket.gethostname()}, indent=1))
@@ -388,12 +398,9 @@ def resolve_model(params: dict, log=print) -> str:
 
 def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print) -> Path:
     """Execute ``notebooks/figures.ipynb`` on ``results_csv`` into the study directory and return its path."""
-    import papermill
-
     out = results_csv.parent / "figures.ipynb"
-    papermill.execute_notebook(str(notebooks_dir() / "figures.ipynb"), str(out),
-                               parameters={"results_csv": str(results_csv), "figures_dir": str(figures_dir),
-                                           "study": study}, kernel_name="python3", progress_bar=False)
+    execute_notebook("figures.ipynb", out, {"results_csv": str(results_csv), "figures_dir": str(figures_dir),
+                                            "study": study})
     log(f"figures written to {figures_dir}/ (executed notebook: {out})")
     return out
 
