@@ -310,6 +310,34 @@ def test_dual_encoder_pools_as_xtreme_r_and_is_scored_the_same_way(tiny_model_di
         DualEncoder(model.roberta, pooling="max")
 
 
+def test_format_options_cut_training_and_test_inputs_alike(tiny_model_dir, monkeypatch):
+    """extra.<format> options reach prediction too: LAReQA's 96-token questions / 256-token answers, QA's stride."""
+    from xlib.formats import get_format, ranking
+    from xlib.formats.dual_encoder import featurize
+    from xlib.pipeline import load_tokenizer, prediction_options
+    from xlib.train import TrainConfig
+    tok = load_tokenizer(tiny_model_dir)
+    long = " ".join(["mola tiku ren"] * 40)
+    feats = featurize([{"id": "0", "query": long, "positive": long, "positive_context": long}], tok, 8, 12)
+    assert len(feats[0]["input_ids"]) == 8 and len(feats[0]["pos_input_ids"]) == 12
+    cfg = TrainConfig.from_dict({"extra": {"retrieval": {"query_length": 8, "candidate_length": 12},
+                                           "qa": {"stride": 32}}})
+    options = prediction_options(get_task("lareqa"), cfg, {"top_k": 5})
+    assert options == {"query_length": 8, "candidate_length": 12, "top_k": 5}
+    assert prediction_options(get_task("xquad"), cfg) == {"stride": 32}
+    assert prediction_options(get_task("xnli"), cfg) == {}   # classification's predict takes none of them
+    seen = []
+    real = ranking.embed
+    monkeypatch.setattr(ranking, "embed", lambda m, t, texts, layer, max_length, *a, **k:
+                        seen.append(max_length) or real(m, t, texts, layer, max_length, *a, **k))
+    ranking._CACHE.clear()
+    spec = get_task("lareqa")
+    model = get_format("retrieval").build_model(tiny_model_dir, spec)
+    examples = spec.load("test", "ar", data_dir=str(FIX))
+    get_format("retrieval").predict(model, tok, examples, spec, 48, **options)
+    assert seen == [12, 8]   # the pool at the candidate length, the questions at the query length
+
+
 # ------------------------------------------------------------------------------- the hub path (load_dataset faked)
 HUB_ROWS = {
     ("google/xtreme", "XNLI", "test"): [

@@ -1,6 +1,7 @@
 """The study's phases as functions the notebooks call: intermediate training, target training, evaluation."""
 from __future__ import annotations
 
+import inspect
 import os
 import tempfile
 import time
@@ -128,11 +129,20 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
     rows = []
     for name, spec in specs.items():
         rows += evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",
-                         cfg.max_length, data)
+                         cfg.max_length, data, **prediction_options(spec, cfg))
     target = Path(out_dir) / "encoder"
     save_encoder(shared.encoder(), target)
     tokenizer.save_pretrained(target)
     return {"rows": rows, "log": log, "seconds": time.time() - start, "encoder": str(target)}
+
+
+def prediction_options(spec: TaskSpec, cfg: TrainConfig, predict: dict | None = None) -> dict:
+    """Return the options of the format's ``predict``: the training config's format options it accepts
+    (``extra.<format>``: QA's ``stride``/``max_query_length``, retrieval's ``query_length``/``candidate_length``,
+    so the test set is cut as the training set was, as the official scripts do), then ``predict`` over them."""
+    accepted = inspect.signature(get_format(spec.format).predict).parameters
+    shared = {k: v for k, v in (cfg.extra.get(spec.format) or {}).items() if k in accepted}
+    return {**shared, **(predict or {})}
 
 
 def stage_hparams(hparams: dict, stage: str, stage_names) -> dict:
@@ -173,7 +183,8 @@ def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: di
                 [task], start_from, stage_hparams(hparams, name, names), seed, stage_data, trust_remote_code)
             model = shared.heads[key]
             log += [{**entry, "stage": name} for entry in stage_log] if name else stage_log
-            dev = evaluate(spec, model, tokenizer, [spec.train_language], "dev", cfg.max_length, stage_data)
+            dev = evaluate(spec, model, tokenizer, [spec.train_language], "dev", cfg.max_length, stage_data,
+                           **prediction_options(spec, cfg))
             rows += dev if last else [{**r, "split": f"dev-{name}"} for r in dev]
             if not last:   # the next stage starts from this model, head included
                 start_from = str(Path(scratch) / f"stage-{number}")
@@ -208,10 +219,11 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
         cfg = TrainConfig.from_dict(stage_hparams(hparams, "", [""]))
         tokenizer = load_tokenizer(encoder, trust_remote_code)
         model = get_format(spec.format).build_model(encoder, spec, **load_kwargs(trust_remote_code))
+    predict = prediction_options(spec, cfg, predict)
     loaded: dict = {}   # each language's test split is read once, also for its perturbed copies
     rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, loaded=loaded,
-                     **(predict or {}))
+                     **predict)
     for kind in perturb or ():
         rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, perturb=kind,
-                         loaded=loaded, **(predict or {}))
+                         loaded=loaded, **predict)
     return {"rows": rows, "log": log, "seconds": time.time() - start}

@@ -80,19 +80,23 @@ class DualEncoder(torch.nn.Module):
         return DualEncoderOutput(loss=loss, scores=scores)
 
 
-def featurize(examples, tokenizer, max_length: int) -> list[dict]:
-    """Return dual-encoder training features: the query's and the positive candidate's token ids and masks."""
+def featurize(examples, tokenizer, max_length: int, candidate_length: int | None = None) -> list[dict]:
+    """Return dual-encoder training features: the query's and the positive candidate's token ids and masks.
+
+    Queries are cut at ``max_length`` tokens, candidates at ``candidate_length`` (default the same).
+    """
     if not examples:
         return []
     missing = [e.get("id") for e in examples if "query" not in e or "positive" not in e]
     if missing:
         raise ValueError(f"dual-encoder training examples need 'query' and 'positive'; missing in {missing[:3]}")
     q = tokenizer([e["query"] for e in examples], truncation=True, max_length=max_length)
+    candidate_length = candidate_length or max_length
     if any(e.get("positive_context") for e in examples):
         p = tokenizer([e["positive"] for e in examples], [e.get("positive_context") or "" for e in examples],
-                      truncation=True, max_length=max_length)
+                      truncation=True, max_length=candidate_length)
     else:
-        p = tokenizer([e["positive"] for e in examples], truncation=True, max_length=max_length)
+        p = tokenizer([e["positive"] for e in examples], truncation=True, max_length=candidate_length)
     return [{"input_ids": q["input_ids"][i], "attention_mask": q["attention_mask"][i],
              "pos_input_ids": p["input_ids"][i], "pos_attention_mask": p["attention_mask"][i]}
             for i in range(len(examples))]

@@ -31,13 +31,19 @@ def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_s
 
 
 def rank(model, tokenizer, examples, layer: int, max_length: int, batch_size: int, top_k: int = 20,
-         pooling: str = "mean") -> list[list[str]]:
-    """Return, per query example, the ids of its ``top_k`` most similar pool candidates, best first."""
+         pooling: str = "mean", query_length: int | None = None,
+         candidate_length: int | None = None) -> list[list[str]]:
+    """Return, per query example, the ids of its ``top_k`` most similar pool candidates, best first.
+
+    Queries are cut at ``query_length`` tokens and candidates at ``candidate_length`` (both default
+    ``max_length``).
+    """
     if not examples:
         return []
     pool = examples[0]["pool"]
-    cands = pool_embeddings(model, tokenizer, pool, layer, max_length, batch_size, pooling)
-    queries = embed(model, tokenizer, [e["query"] for e in examples], layer, max_length, batch_size, pooling=pooling)
+    cands = pool_embeddings(model, tokenizer, pool, layer, candidate_length or max_length, batch_size, pooling)
+    queries = embed(model, tokenizer, [e["query"] for e in examples], layer, query_length or max_length, batch_size,
+                    pooling=pooling)
     _, idx = nearest(queries, cands, k=top_k)
     return [[pool[j]["id"] for j in row] for row in idx.tolist()]
 

@@ -78,15 +78,19 @@ class RetrievalFormat(Format):
             return DualEncoder(encoder)
         return encoder
 
-    def featurize(self, examples, tokenizer, spec, max_length):
-        """Return dual-encoder training features (LAReQA, Mewsli-X); tasks that do not train raise."""
+    def featurize(self, examples, tokenizer, spec, max_length, query_length=None, candidate_length=None):
+        """Return dual-encoder training features (LAReQA, Mewsli-X); tasks that do not train raise.
+
+        ``query_length`` / ``candidate_length`` (format options, default ``max_length``) cut queries and
+        candidates at their own lengths, as LAReQA's scripts do (96 and 256 tokens).
+        """
         if not spec.trains:
             raise ValueError(f"task {spec.name!r} is evaluated from the encoder without target training")
         from .dual_encoder import featurize
-        return featurize(examples, tokenizer, max_length)
+        return featurize(examples, tokenizer, query_length or max_length, candidate_length or max_length)
 
     def predict(self, model, tokenizer, examples, spec, max_length, batch_size=128, layer=-1,
-                direction="en->xx", top_k=20, neighborhood=4):
+                direction="en->xx", top_k=20, neighborhood=4, query_length=None, candidate_length=None):
         """Return, per example, the index of the retrieved counterpart (gold is the example's own index).
 
         ``direction="en->xx"`` queries with the English side and searches the other language, as the
@@ -100,7 +104,8 @@ class RetrievalFormat(Format):
             from . import ranking
             if spec.metric == "f1":
                 return ranking.mine(model, tokenizer, examples, layer, max_length, batch_size, neighborhood)
-            return ranking.rank(model, tokenizer, examples, layer, max_length, batch_size, top_k, pooling=pooling)
+            return ranking.rank(model, tokenizer, examples, layer, max_length, batch_size, top_k, pooling=pooling,
+                                query_length=query_length, candidate_length=candidate_length)
         src = embed(model, tokenizer, [e["source"] for e in examples], layer, max_length, batch_size)
         tgt = embed(model, tokenizer, [e["target"] for e in examples], layer, max_length, batch_size)
         queries, pool = (tgt, src) if direction == "en->xx" else (src, tgt)
