@@ -251,3 +251,13 @@ def test_bucc_optimize_edge_cases():
 def test_lareqa_repeated_target_counts_in_the_divisor():
     # utils_lareqa divides by len(targets) as given: a target listed twice counts twice
     assert metrics.average_precision_at_k(["a", "a"], ["a", "b"], k=20) == pytest.approx(0.5)
+
+
+def test_bucc_optimize_repeated_gold_line_counts_in_recall():
+    # utils_retrieve.bucc_optimize: ngold = len(gold) as given, so a gold list with a repeat has 3 gold pairs.
+    # Sorted: s4 8.0 (gold), s3 7.0, s1 6.0, s0 2.0 (gold), s2 2.0.  With ngold 3: F1 after s4 = 2*1*(1/3)/(4/3)
+    # = 0.5, after s0 = 2*(2/4)*(2/3)/(2/4+2/3) = 4/7 > 0.5, so the threshold is (2.0 + 2.0) / 2.  As a set
+    # (ngold 2) the first cut already reaches 2/3 and 4 candidates later F1 is 2/3 again (not higher): 7.5.
+    cands = {("s0", "t0"): 2.0, ("s1", "t1"): 6.0, ("s2", "t2"): 2.0, ("s3", "t3"): 7.0, ("s4", "t4"): 8.0}
+    assert metrics.bucc_optimize(cands, ["s4\tt4", "s0\tt0", "s0\tt0"]) == 2.0
+    assert metrics.bucc_optimize(cands, {"s4\tt4", "s0\tt0"}) == 7.5

@@ -318,6 +318,7 @@ def test_lextreme_score_by_hand():
     assert table.loc["baseline", "lextreme"] == pytest.approx(2 * task * language / (task + language))
 
 
+@pytest.mark.filterwarnings("ignore:XTREME-R score")   # a hand-made table with two languages per task
 def test_xtreme_r_score_by_hand():
     rows = [_row("baseline", "xnli", l, v) for l, v in (("en", 80), ("de", 70))]
     rows += [_row("baseline", "xcopa", l, v) for l, v in (("et", 60), ("sw", 50))]
@@ -332,6 +333,24 @@ def test_xtreme_r_score_by_hand():
     assert table["retrieval"] == pytest.approx(30)
     assert table["xtreme_r"] == pytest.approx((75 + 55 + 85 + 50 + 30) / 5)
     assert mlem.xtreme_r_score(pd.DataFrame(rows)).loc["baseline", "xtreme_r"] == pytest.approx(table["xtreme_r"])
+
+
+def test_xtreme_r_score_averages_a_task_over_its_official_languages_only():
+    from xlib.tasks import get_task
+    langs = get_task("xcopa").languages
+    rows = [_row("baseline", "xcopa", l, 60.0 + i) for i, l in enumerate(langs)]
+    rows.append(_row("baseline", "xcopa", "en", 0.0))          # English is not an XCOPA test language
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                          # every language present: no warning
+        table = metrics.xtreme_r_score(pd.DataFrame(rows))
+    assert table.loc["baseline", "xcopa"] == pytest.approx(60.0 + (len(langs) - 1) / 2)
+    rows = [r for r in rows if r["language"] not in ("qu", "ht")]
+    with pytest.warns(UserWarning, match=r"'xcopa' of condition 'baseline' averages 9 of its 11 languages "
+                                         r"\(missing: ht, qu\)"):
+        partial = metrics.xtreme_r_score(pd.DataFrame(rows))
+    kept = [60.0 + i for i, l in enumerate(langs) if l not in ("qu", "ht")]
+    assert partial.loc["baseline", "xcopa"] == pytest.approx(sum(kept) / len(kept))
 
 
 # ------------------------------------------------------------------------------------ similarity to English

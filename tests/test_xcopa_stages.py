@@ -52,6 +52,61 @@ def test_copa_questions_are_asked_as_run_xcopa_does_in_every_language():
     assert questions == {"What was the cause?", "What was the effect?"}
 
 
+def test_xtremes_download_folder_is_read_as_it_is(tmp_path):
+    """XTREME's download/: xcopa/{train,val}.en.jsonl, xcopa/{val,test}.<lang>.jsonl, siqa/ beside xcopa/."""
+    import shutil
+    (tmp_path / "xcopa").mkdir()
+    (tmp_path / "siqa").mkdir()
+    for split in ("train", "val"):
+        shutil.copy(FIX / "xcopa" / "COPA" / f"{split}.jsonl", tmp_path / "xcopa" / f"{split}.en.jsonl")
+    shutil.copy(FIX / "xcopa" / "data" / "et" / "test.et.jsonl", tmp_path / "xcopa" / "test.et.jsonl")
+    for name in ("trn", "dev"):
+        shutil.copy(FIX / "xcopa" / f"socialIQa_v1.4_{name}.jsonl", tmp_path / "siqa")
+    spec, xtreme, ours = get_task("xcopa"), {"data_dir": str(tmp_path)}, DATA
+    for split, lang, schedule in (("train", "en", "siqa"), ("dev", "en", "siqa"), ("train", "en", "copa"),
+                                  ("dev", "en", "copa"), ("test", "et", "copa")):
+        assert spec.load(split, lang, xcopa_train=schedule, **xtreme) == spec.load(split, lang, xcopa_train=schedule, **ours)
+
+
+def test_social_iqa_hub_script_is_read_from_the_parquet_export(monkeypatch):
+    """allenai/social_i_qa is a loading script on the hub: datasets >= 4 refuses it, its Parquet export is read."""
+    import datasets
+    calls = []
+    row = {"context": "Ana fed the cat.", "question": "Why?", "answerA": "to be kind", "answerB": "to sleep",
+           "answerC": "to run", "label": "1"}
+
+    def fake_load_dataset(path, name=None, split=None, **kwargs):
+        calls.append((path, kwargs.get("revision")))
+        if kwargs.get("revision") != "refs/convert/parquet":
+            raise RuntimeError("Dataset scripts are no longer supported, but found social_i_qa.py")
+        return datasets.Dataset.from_list([row])
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
+    got = get_task("xcopa").load("train", "en", xcopa_train="siqa")
+    assert calls == [("allenai/social_i_qa", None), ("allenai/social_i_qa", "refs/convert/parquet")]
+    assert got[0]["choices"] == ["to be kind", "to sleep", "to run"] and got[0]["label"] == 0
+
+
+def test_social_iqa_hub_failure_says_what_to_download(monkeypatch):
+    import datasets
+
+    from xlib.loaders.common import DataUnavailableError
+
+    def fake_load_dataset(path, name=None, split=None, **kwargs):
+        if kwargs.get("revision"):
+            raise FileNotFoundError("Revision 'refs/convert/parquet' does not exist")
+        raise RuntimeError("Dataset scripts are no longer supported, but found social_i_qa.py")
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
+    for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):   # the tests run offline; here the hub "answers"
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(DataUnavailableError) as err:
+        get_task("xcopa").load("dev", "en", xcopa_train="siqa")
+    msg = str(err.value)
+    assert "task 'xcopa'" in msg and "allenai/social_i_qa" in msg and "Parquet export" in msg
+    assert "socialIQa_v1.4.tgz" in msg and "<data_dir>/xcopa/" in msg
+
+
 # ------------------------------------------------------------------------------------------- training
 def _head(model) -> torch.Tensor:
     return model.classifier.weight.detach().clone()

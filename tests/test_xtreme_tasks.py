@@ -77,6 +77,21 @@ def test_fixture_contents_are_read_correctly():
     assert len(copa[0]["choices"]) == 3 and copa[1]["label"] == 1 and len(copa[-1]["choices"]) == 2
 
 
+def test_bucc_splits_are_xtremes_sample_and_training_archives(tmp_path):
+    """dev = BUCC's sample archive, test = its training archive (XTREME's download_data.sh and the hub)."""
+    dev = get_task("bucc2018").load("dev", "de", data_dir=str(FIX))
+    test = get_task("bucc2018").load("test", "de", data_dir=str(FIX))
+    assert dev[0]["query"] == "Der Hafen ist alt." and len(dev) == 4 and len(dev[0]["pool"]) == 5
+    assert test[0]["query"] == "Der Fluss ist breit." and [e["targets"] for e in test] == [["en-000000001"], []]
+    # XTREME's own copy renames the files to dev/test and deletes the test gold: the error says what is missing
+    xtreme_copy = tmp_path / "bucc2018"
+    xtreme_copy.mkdir()
+    for side in ("de", "en"):
+        (xtreme_copy / f"de-en.test.{side}").write_text(f"{side}-1\tSatz\n", encoding="utf-8")
+    with pytest.raises(DataUnavailableError, match=r"de-en\.test\.gold is missing.*split 'test'"):
+        get_task("bucc2018").load("test", "de", data_dir=str(tmp_path))
+
+
 def test_data_files_and_sizes_options(tmp_path):
     path = FIX / "xquad" / "xquad.{lang}.json"
     got = get_task("xquad").load("test", "ru", data_files={"xquad": {"test": str(path)}}, sizes={"test": 1})

@@ -269,12 +269,35 @@ def find_file(task: str, data_dir: str | Path, candidates: Sequence[str], what: 
         f"task {task!r}: no {what} under {root}; expected one of: " + ", ".join(str(root / c) for c in candidates))
 
 
+# datasets >= 4 runs no loading scripts; the hub keeps an automatic Parquet export of script datasets here
+SCRIPT_DATASET_ERROR = "Dataset scripts are no longer supported"
+PARQUET_EXPORT_REVISION = "refs/convert/parquet"
+
+
+def _load_hub_dataset(dataset_id: str, config: str | None, split: str, **kwargs):
+    """Return ``datasets.load_dataset(...)``; a script dataset is read from the hub's Parquet export instead."""
+    import datasets
+    try:
+        return datasets.load_dataset(dataset_id, config, split=split, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - re-raised unless it is the "no scripts" refusal
+        if SCRIPT_DATASET_ERROR not in str(exc) or "revision" in kwargs:
+            raise
+        try:
+            return datasets.load_dataset(dataset_id, config, split=split, revision=PARQUET_EXPORT_REVISION, **kwargs)
+        except Exception as export_exc:  # noqa: BLE001
+            raise RuntimeError(f"{str(exc).splitlines()[0]}; its Parquet export ({PARQUET_EXPORT_REVISION}) "
+                               f"failed too: {type(export_exc).__name__}: "
+                               f"{str(export_exc).splitlines()[0] if str(export_exc) else ''}") from export_exc
+
+
 def hub_split(dataset_id: str, config: str | None, split: str, task: str, hint: str = "",
               decode: Sequence[str] = (), **kwargs) -> list[dict]:
     """Return the rows of ``split`` of hub dataset ``dataset_id``/``config`` as dicts (clear error when unavailable).
 
     ``hint`` says what to download and where to put it for local use; it is included in the error
-    raised when the hub is offline or the dataset/config/split does not exist. Columns named in
+    raised when the hub is offline or the dataset/config/split does not exist. A dataset that is
+    still a loading script on the hub (which ``datasets`` >= 4 refuses to run) is read from the
+    hub's automatic Parquet export (revision ``refs/convert/parquet``). Columns named in
     ``decode`` that are ClassLabels (or lists of them) come back as label names, read from the
     dataset's own features rather than from an assumed order.
     """
@@ -284,8 +307,7 @@ def hub_split(dataset_id: str, config: str | None, split: str, task: str, hint: 
     offline = any(os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on")
                   for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"))
     try:
-        import datasets
-        ds = datasets.load_dataset(dataset_id, config, split=split, **kwargs)
+        ds = _load_hub_dataset(dataset_id, config, split, **kwargs)
     except Exception as exc:  # noqa: BLE001 - every hub failure becomes one actionable message
         reason = "the hub is offline (HF_HUB_OFFLINE/HF_DATASETS_OFFLINE is set)" if offline else \
             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -59,8 +59,12 @@ def load_tatoeba(spec, split, language, data_dir=None, data_files=None, sizes=No
 
 
 # ------------------------------------------------------------------------------------------------ BUCC 2018
-BUCC_HINT = ("unpack bucc2018-<lang>-en.training-gold.tar.bz2 (and the test archive; "
-             "comparable.limsi.fr/bucc2018) under <data_dir>/bucc2018/ (<lang>-en/<lang>-en.training.{<lang>,en,gold})")
+BUCC_HINT = ("unpack bucc2018-<lang>-en.sample-gold.tar.bz2 (XTREME's dev split) and "
+             "bucc2018-<lang>-en.training-gold.tar.bz2 (XTREME's test split) from comparable.limsi.fr/bucc2018 "
+             "under <data_dir>/bucc2018/ (<lang>-en/<lang>-en.{sample,training}.{<lang>,en,gold})")
+# XTREME's split names for BUCC's archives (scripts/download_data.sh renames sample -> dev, training -> test):
+# the file stems each split is read from, raw BUCC names first, then XTREME's renamed copies.
+BUCC_FILES = {"dev": ("sample", "dev"), "test": ("training", "test")}
 
 
 def _id_lines(path) -> list[tuple[str, str]]:
@@ -78,8 +82,9 @@ def _id_lines(path) -> list[tuple[str, str]]:
 def load_bucc(spec, split, language, data_dir=None, data_files=None, sizes=None, **_ignored) -> list[dict]:
     """Return BUCC 2018 ``language``-en as mining queries: each source sentence with its gold English ids.
 
-    ``dev`` reads the ``training`` files (gold public), ``test`` the ``test`` files (gold needed to score).
-    The hub copy (google/xtreme ``bucc18.<lang>``) holds only the gold pairs, so mining there has no
+    As XTREME (``scripts/download_data.sh``, the hub's ``google/xtreme``), ``dev`` is BUCC's ``sample``
+    archive and ``test`` its ``training`` archive (:data:`BUCC_FILES`; both have public gold pairs, which
+    XTREME's own copy of the test files drops). The hub copy (google/xtreme ``bucc18.<lang>``) holds only the gold pairs, so mining there has no
     distractor sentences: use the original files for the official setting.
     """
     if split not in ("dev", "test"):
@@ -92,14 +97,15 @@ def load_bucc(spec, split, language, data_dir=None, data_files=None, sizes=None,
         trg = [(f"en-{i:06d}", r["target_sentence"]) for i, r in enumerate(rows)]
         gold = {s: [t] for (s, _), (t, _) in zip(src, trg)}
     else:
-        names = ["training", "dev"] if split == "dev" else ["test"]
+        names = BUCC_FILES[split]
         stem = lambda n: [f"{language}-en/{language}-en.{n}", f"{language}-en.{n}"]  # noqa: E731
         src_path = locate(spec.name, "source", local, data_files, [p + f".{language}" for n in names for p in stem(n)], language)
         base = str(src_path)[:-len(language)]
         trg_path, gold_path = Path(base + "en"), Path(base + "gold")
         for p in (trg_path, gold_path):
             if not p.is_file():
-                raise DataUnavailableError(f"task {spec.name!r}: {p} is missing next to {src_path}; {BUCC_HINT}")
+                raise DataUnavailableError(f"task {spec.name!r}: {p} is missing next to {src_path} (split {split!r} "
+                                           f"needs the sentences of both sides and the gold pairs); {BUCC_HINT}")
         src, trg = _id_lines(src_path), _id_lines(trg_path)
         gold: dict[str, list[str]] = {}
         src_ids, trg_ids = {s for s, _ in src}, {t for t, _ in trg}

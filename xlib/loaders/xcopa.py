@@ -19,8 +19,10 @@ from .common import DataFileError, check_label, hub_split, read_jsonl
 from .sources import cap, locate, wants_local
 
 HINT = ("put cambridgeltl/xcopa's data/<lang>/{val,test}.<lang>.jsonl under <data_dir>/xcopa/data/, "
-        "SuperGLUE COPA's COPA/{train,val}.jsonl under <data_dir>/xcopa/COPA/ and (for the Social IQa "
-        "stage) socialIQa_v1.4_{trn,dev}.jsonl under <data_dir>/xcopa/")
+        "SuperGLUE COPA's COPA/{train,val}.jsonl (dl.fbaipublicfiles.com/glue/superglue/data/v2/COPA.zip) under "
+        "<data_dir>/xcopa/COPA/ and (for the Social IQa stage) socialIQa_v1.4_{trn,dev}.jsonl from "
+        "maartensap.github.io/social-iqa/data/socialIQa_v1.4.tgz under <data_dir>/xcopa/ (XTREME's download/ "
+        "folder works as data_dir as it is: xcopa/{train,val}.en.jsonl, siqa/socialIQa_v1.4_*.jsonl)")
 COPA_KEYS = ("premise", "choice1", "choice2", "question", "label")
 SIQA_KEYS = ("context", "question", "answerA", "answerB", "answerC", "correct")
 DEFAULT_SCHEDULE = "siqa,copa"
@@ -65,7 +67,8 @@ def _siqa(spec, split, local, data_files) -> list[dict]:
                 for i, r in enumerate(rows)]
     name = {"train": "trn", "dev": "dev"}[split]
     path = locate(spec.name, f"siqa_{split}", local, data_files,
-                  [f"socialIQa_v1.4_{name}.jsonl", f"siqa/socialIQa_v1.4_{name}.jsonl"])
+                  [f"socialIQa_v1.4_{name}.jsonl", f"siqa/socialIQa_v1.4_{name}.jsonl",
+                   f"../siqa/socialIQa_v1.4_{name}.jsonl"])   # the last: XTREME's download/siqa/ beside xcopa/
     out = []
     for i, r in enumerate(read_jsonl(path, required=SIQA_KEYS)):
         check_label(r["correct"], ("A", "B", "C"), path, i + 1, "correct answer")
@@ -81,7 +84,7 @@ def _copa(spec, split, local, data_files) -> list[dict]:
         rows = hub_split("aps/super_glue", "copa", {"train": "train", "dev": "validation"}[split], spec.name, HINT)
         return [copa_example(r, f"copa-{split}-{r.get('idx', i)}") for i, r in enumerate(rows)]
     path = locate(spec.name, f"copa_{copa_split}", local, data_files,
-                  [f"COPA/{copa_split}.jsonl", f"{copa_split}-en.jsonl", f"{copa_split}.jsonl"])
+                  [f"COPA/{copa_split}.jsonl", f"{copa_split}.en.jsonl", f"{copa_split}-en.jsonl", f"{copa_split}.jsonl"])
     return _copa_file(spec, path, f"copa-{split}")
 
 
