@@ -84,8 +84,9 @@ def load_bucc(spec, split, language, data_dir=None, data_files=None, sizes=None,
 
     As XTREME (``scripts/download_data.sh``, the hub's ``google/xtreme``), ``dev`` is BUCC's ``sample``
     archive and ``test`` its ``training`` archive (:data:`BUCC_FILES`; both have public gold pairs, which
-    XTREME's own copy of the test files drops). The hub copy (google/xtreme ``bucc18.<lang>``) holds only the gold pairs, so mining there has no
-    distractor sentences: use the original files for the official setting.
+    XTREME's own copy of the test files drops). The hub copy (google/xtreme ``bucc18.<lang>``) holds
+    only the gold pairs, so mining there has no distractor sentences: use the original files for the
+    official setting.
     """
     if split not in ("dev", "test"):
         raise ValueError(f"task {spec.name!r} is not trained; expected split dev or test, got {split!r}")
