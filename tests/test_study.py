@@ -116,7 +116,7 @@ def test_clean_leftovers_drops_failure_records_of_runs_finished_since(tmp_path):
 
 
 def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
-    """ipykernel warns on every start that it runs over local TCP; the study's runs start it with its log at ERROR."""
+    """ipykernel warns on every start that it runs over local TCP; the study's runs start it with its log at CRITICAL."""
     import nbformat
     from xlib.study import execute_notebook
     nb = nbformat.v4.new_notebook()

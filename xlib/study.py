@@ -62,9 +62,11 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
-# the kernel's own log at ERROR: ipykernel warns on every start that it runs over local TCP without
-# encryption (one line per run, which buried the progress lines); cell errors still reach the run's error.txt
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+# the kernel's own log at CRITICAL: ipykernel warns on every start that it runs over local TCP without
+# encryption, and logs "KeyboardInterrupt caught in kernel" (ERROR) whenever jupyter_client's shutdown
+# interrupts it while it is still answering a message: one harmless line per run, which buried the
+# progress lines. Cell errors still reach the run's error.txt; a dead kernel is nbclient's DeadKernelError.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def execute_notebook(name: str, out: Path, parameters: dict, **options):
