@@ -352,13 +352,19 @@ XTREME_R_CATEGORIES = {"xnli": "classification", "xcopa": "classification", "udp
 CATEGORY_ORDER = ("classification", "structured", "qa", "retrieval")
 
 
-def _task_category(target: str) -> str:
-    """Return the XTREME-R category of ``target``: its registered ``TaskSpec.category``, else by name, else ""."""
+def _registered_task(target: str):
+    """Return the registered ``TaskSpec`` of ``target``, or None for a target the registry does not know."""
     from .tasks import get_task
     try:
-        category = get_task(target).category
+        return get_task(target)
     except ValueError:
-        category = ""
+        return None
+
+
+def _task_category(target: str) -> str:
+    """Return the XTREME-R category of ``target``: its registered ``TaskSpec.category``, else by name, else ""."""
+    spec = _registered_task(target)
+    category = spec.category if spec is not None else ""
     if not category:
         key = str(target).lower().replace("-", "").replace("_", "")
         category = next((c for name, c in XTREME_R_CATEGORIES.items() if key.startswith(name)), "")
@@ -374,13 +380,10 @@ def _official_languages(scores):
     """
     import pandas as pd
 
-    from .tasks import get_task
     kept = []
     for target, rows in scores.groupby("target", sort=False):
-        try:
-            languages = tuple(get_task(target).languages)
-        except ValueError:
-            languages = ()
+        spec = _registered_task(target)
+        languages = tuple(spec.languages) if spec is not None else ()
         if languages:
             rows = rows[rows["language"].isin(languages)]
             for condition, cond_rows in rows.groupby("condition", sort=False):
