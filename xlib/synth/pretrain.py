@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..paths import cache_root
 
-PRETRAIN_VERSION = 1  # bump when the synthetic corpus or the build changes
+PRETRAIN_VERSION = 2  # bump when the synthetic corpus or the build changes (2: SentencePiece, pinned threads)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class PretrainConfig:
     warmup_ratio: float = 0.06
     mlm_probability: float = 0.15
     seed: int = 0
+    threads: int = 2                       # torch CPU threads of the build: the floats depend on it
 
     @classmethod
     def from_dict(cls, values: dict | None) -> "PretrainConfig":
@@ -76,26 +77,54 @@ def _documents(cfg: PretrainConfig) -> list[str]:
 
 
 def train_tokenizer(texts: list[str], vocab_size: int):
-    """Return an ``XLMRobertaTokenizer`` whose unigram vocabulary was trained on ``texts``."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    """Return an ``XLMRobertaTokenizer`` whose unigram vocabulary SentencePiece trained on ``texts``.
+
+    SentencePiece's unigram trainer (the one that built XLM-R's own vocabulary) runs on one thread,
+    so the same texts give the same pieces, scores and ids on every machine and under any load. The
+    ``tokenizers`` library's ``UnigramTrainer`` does not: its scores and piece order change from one
+    process to the next (hash-map iteration order), even single-threaded, which changed every
+    piece's id and so the pretrained model itself between two builds.
+    """
+    import io
+
+    import sentencepiece as spm
     from transformers import XLMRobertaTokenizer
 
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-    tok = Tokenizer(models.Unigram())
-    tok.pre_tokenizer = pre_tokenizers.Sequence(
-        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")])
-    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
-    trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>",
-                                      shrinking_factor=0.75, max_piece_length=12)
-    tok.train_from_iterator(texts, trainer=trainer)
-    vocab = [(piece, float(score)) for piece, score in json.loads(tok.to_str())["model"]["vocab"]]
-    assert [p for p, _ in vocab[:5]] == specials, vocab[:5]
+    proto = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts), model_writer=proto, vocab_size=vocab_size, model_type="unigram",
+        num_threads=1, seed_sentencepiece_size=1_000_000, input_sentence_size=0, shuffle_input_sentence=False,
+        character_coverage=1.0, max_sentencepiece_length=12, shrinking_factor=0.75,
+        normalization_rule_name="identity", add_dummy_prefix=True, split_by_whitespace=True,
+        bos_id=0, pad_id=1, eos_id=2, unk_id=3, user_defined_symbols=["<mask>"], hard_vocab_limit=False,
+        minloglevel=2)
+    model = spm.SentencePieceProcessor(model_proto=proto.getvalue())
+    vocab = [(model.id_to_piece(i), float(model.get_score(i))) for i in range(model.get_piece_size())]
+    if [p for p, _ in vocab[:5]] != specials:
+        raise RuntimeError(f"SentencePiece put the special tokens at {vocab[:5]}; expected {specials} first")
     return XLMRobertaTokenizer(vocab=vocab)
 
 
 def build(cfg: PretrainConfig, out_dir: Path, log=print) -> dict:
-    """Train tokenizer and MLM into ``out_dir`` and return a summary (losses, seconds, parameters)."""
+    """Train tokenizer and MLM into ``out_dir`` and return a summary (losses, seconds, parameters).
+
+    The build is a function of ``cfg`` alone: it runs on the CPU with ``cfg.threads`` torch threads
+    (whatever the caller's setting, restored afterwards), so ``tokenizer.json`` and
+    ``model.safetensors`` are the same bytes on every build of one machine, under any load.
+    """
     import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
+    try:
+        return _build(cfg, out_dir, log)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _build(cfg: PretrainConfig, out_dir: Path, log) -> dict:
+    """Return :func:`build`'s summary; the caller has pinned torch's threads to ``cfg.threads``."""
     from datasets import Dataset
     from transformers import (DataCollatorForLanguageModeling, Trainer, TrainingArguments,
                               XLMRobertaConfig, XLMRobertaForMaskedLM, set_seed)
@@ -121,7 +150,7 @@ def build(cfg: PretrainConfig, out_dir: Path, log=print) -> dict:
         output_dir=str(work), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
         learning_rate=cfg.learning_rate, warmup_steps=int(cfg.warmup_ratio * cfg.steps), weight_decay=0.01,
         lr_scheduler_type="linear", logging_steps=max(1, cfg.steps // 10), save_strategy="no", report_to=[],
-        seed=cfg.seed, data_seed=cfg.seed, dataloader_num_workers=0, use_cpu=not torch.cuda.is_available(),
+        seed=cfg.seed, data_seed=cfg.seed, dataloader_num_workers=0, use_cpu=True,
         disable_tqdm=True)
     trainer = Trainer(model=model, args=args, train_dataset=data, data_collator=collator)
     result = trainer.train()
