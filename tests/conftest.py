@@ -41,13 +41,14 @@ def tiny_model_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_local_results(tmp_path_factory):
-    """results.csv of tests/fixtures/params/tiny.yaml run once, uninterrupted, by the local executor.
+    """The runs directory of tests/fixtures/params/tiny.yaml run once, uninterrupted, by the local executor.
 
-    The reference that the executor and fault-injection tests compare their results with.
+    The reference that the executor and fault-injection tests compare their results with
+    (``helpers_cluster.assert_same_study``); it builds its own pretrained model, as each of them does.
     """
-    from helpers_cluster import TINY, results, run_cli
+    from helpers_cluster import TINY, run_cli
 
     runs = tmp_path_factory.mktemp("tiny-local")
     out = run_cli("run", TINY, "--runs-dir", runs, "--no-figures")
     assert out.returncode == 0, out.stderr[-3000:]
-    return results(runs)
+    return runs

@@ -20,10 +20,24 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "fixtures" / "params" / "tiny.yaml"
 
 
+def study_env(runs_dir) -> dict:
+    """Return the environment of a study run into ``runs_dir``: its own model and feature cache beside it.
+
+    Two studies compared by a test never share the pretrained model (or features built from it):
+    each side builds its own, so a build that is not reproducible shows as a difference.
+    """
+    return {"XLIB_CACHE": str(Path(runs_dir) / ".xlib-cache")}
+
+
 def run_cli(*args, env=None, timeout=600, **kwargs) -> subprocess.CompletedProcess:
-    """Return the finished ``python -m xlib ARGS`` process (output captured)."""
-    return subprocess.run([sys.executable, "-m", "xlib", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout, **kwargs)
+    """Return the finished ``python -m xlib ARGS`` process (output captured).
+
+    With ``--runs-dir DIR`` the study uses the model cache of :func:`study_env` unless ``env`` says otherwise.
+    """
+    args = [str(a) for a in args]
+    own = study_env(args[args.index("--runs-dir") + 1]) if "--runs-dir" in args else {}
+    return subprocess.run([sys.executable, "-m", "xlib", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **own, **(env or {})}, timeout=timeout, **kwargs)
 
 
 def results(runs_dir: Path, study: str = "tiny") -> pd.DataFrame:
@@ -36,6 +50,23 @@ def assert_same_results(a: pd.DataFrame, b: pd.DataFrame) -> None:
     assert len(a) > 0
     assert not a.duplicated().any() and not b.duplicated().any()
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True)
+
+
+def assert_same_study(reference_runs: Path, runs_dir: Path, study: str = "tiny") -> None:
+    """Fail unless two studies give the same results from pretrained models built apart, byte for byte equal."""
+    import json
+
+    assert_same_results(results(reference_runs, study), results(runs_dir, study))
+    starts = 0
+    for run_json in sorted((Path(reference_runs) / study).glob("*/run.json")):
+        mine = json.loads(run_json.read_text())
+        theirs = json.loads((Path(runs_dir) / study / run_json.parent.name / "run.json").read_text())
+        if not mine.get("depends_on"):          # starts from the pretrained model
+            starts += 1
+            env_a, env_b = mine["environment"], theirs["environment"]
+            assert env_a["model"] != env_b["model"], "both sides used one pretrained model"
+            assert env_a["model_sha256"] == env_b["model_sha256"], "the two builds of the model differ"
+    assert starts
 
 
 def free_port() -> int:

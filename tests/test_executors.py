@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_cluster import TINY, RayCluster, assert_same_results, results, run_cli
+from helpers_cluster import TINY, RayCluster, assert_same_study, run_cli, study_env
 from xlib.params import load_params
 from xlib.study import plan
 
@@ -35,7 +35,7 @@ def test_ray_two_node_cluster_gives_the_local_results(tmp_path, ray_cluster, tin
                   "--address", ray_cluster.address)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "submitted 5 Ray tasks" in out.stdout
-    assert_same_results(tiny_local_results, results(tmp_path))
+    assert_same_study(tiny_local_results, tmp_path)
 
 
 @pytest.mark.slow
@@ -48,7 +48,8 @@ def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, t
     victim = "target--baseline--mini-xnli--s0"
     proc = subprocess.Popen([sys.executable, "-m", "xlib", "run", str(TINY), "--runs-dir", str(tmp_path),
                              "--no-figures", "--executor", "ray", "--address", ray_cluster.address],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **study_env(tmp_path)})
     marker = tmp_path / "tiny" / ".running" / f"{victim}.json"
     deadline = time.time() + 300
     while not marker.exists() and time.time() < deadline:
@@ -64,7 +65,7 @@ def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, t
     assert not worker.is_running()
     assert proc.returncode == 0, output[-3000:]
     assert "retries remaining" in output    # Ray's own report of the lost worker and its retry
-    assert_same_results(tiny_local_results, results(tmp_path))
+    assert_same_study(tiny_local_results, tmp_path)
     assert not list((tmp_path / "tiny").glob(".tmp-*"))
 
 
@@ -73,7 +74,7 @@ def test_submitit_local_executor_gives_the_local_results(tmp_path, tiny_local_re
     out = run_cli("run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "slurm",
                   "--submitit-cluster", "local")
     assert out.returncode == 0, out.stderr[-3000:]
-    assert_same_results(tiny_local_results, results(tmp_path))
+    assert_same_study(tiny_local_results, tmp_path)
 
 
 FAKE_SBATCH = """#!/bin/sh

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers_cluster import TINY, assert_same_results, results, run_cli
+from helpers_cluster import TINY, assert_same_study, run_cli, study_env
 from xlib.lock import StudyLock, StudyLocked
 from xlib.study import Run, _report_failures, clean_leftovers, collect, is_finished, write_report
 
@@ -143,7 +143,7 @@ def test_killed_study_resumes_to_the_uninterrupted_results(tmp_path, fault, tiny
     root = tmp_path / "tiny"
     killed = subprocess.run([sys.executable, "-m", "xlib", "run", str(TINY), "--runs-dir", str(tmp_path),
                              "--no-figures"], capture_output=True, text=True, start_new_session=True, timeout=600,
-                            env={**os.environ, "XLIB_FAULT": fault}, cwd=Path(TINY).parents[3])
+                            env={**os.environ, **study_env(tmp_path), "XLIB_FAULT": fault}, cwd=Path(TINY).parents[3])
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     point, _, victim = fault.partition(":")
     before = _finished_runs(root)
@@ -157,7 +157,7 @@ def test_killed_study_resumes_to_the_uninterrupted_results(tmp_path, fault, tiny
     assert f"{len(before)} of 5 runs already finished: skipped" in resumed.stdout or not before
     after = _finished_runs(root)
     assert all(after[name] == text for name, text in before.items())   # finished runs were not repeated
-    assert_same_results(tiny_local_results, results(tmp_path))
+    assert_same_study(tiny_local_results, tmp_path)
     assert not [p.name for p in root.iterdir() if p.name.startswith(".tmp-") or p.name == "failed"]
     assert not list((root / ".running").iterdir()) and not (root / ".lock").exists()
 

@@ -34,6 +34,21 @@ def test_smoke_study_end_to_end():
             assert (root / run.run_id / "encoder" / "model.safetensors").exists()
 
 
+def test_every_run_records_what_its_numbers_depend_on():
+    import json
+
+    from xlib.provenance import model_digest
+    from xlib.study import smoke_model
+
+    smoke_results()
+    params = load_params(ROOT / "params" / "smoke.yaml")
+    for run in plan(params, runs_root(), base_model=smoke_model()):
+        env = json.loads((runs_root() / "smoke" / run.run_id / "run.json").read_text())["environment"]
+        assert env["model"] == run.parameters["encoder"] and env["device"] == "cpu"
+        assert env["model_sha256"] == model_digest(run.parameters["encoder"])   # the bytes it started from
+        assert env["threads"] == run.resources["cpus"] and env["libraries"]["torch"]
+
+
 def test_rerun_skips_finished_runs():
     smoke_results()
     out = subprocess.run([sys.executable, "-m", "xlib", "run", str(ROOT / "params" / "smoke.yaml"),

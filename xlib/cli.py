@@ -16,6 +16,9 @@ VERBS = """verbs:
   collect PARAMS  rebuild runs/<study>/results.csv from the finished runs
   figures PARAMS  re-render figures/ from runs/<study>/results.csv
   pretrain PARAMS build (or find in the cache) the miniature's pretrained model and print its path
+  diff A B        compare two studies' results (A, B: study directories such as runs/smoke, or params
+                  files with --runs-dir) and name every recorded difference that can explain a gap:
+                  xlib commit, library versions, the pretrained model's bytes, threads, device, parameters
 """
 
 
@@ -50,7 +53,33 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--figures-dir", default="figures", help="where figures go (default: figures)")
         if verb == "run":
             p.add_argument("--no-figures", action="store_true", help="skip rendering figures")
+    p = sub.add_parser("diff", help="compare two studies", description="compare two studies' results and records")
+    p.add_argument("a", help="a study directory (runs/<study>) or a params file")
+    p.add_argument("b", help="the other study directory or params file")
+    p.add_argument("--runs-dir", default="runs", help="where a params file's study lives (default: runs)")
     return parser
+
+
+def _study_root(where: str, runs_dir: str) -> Path:
+    """Return the study directory named by ``where``: itself, or the study of a params file under ``runs_dir``."""
+    path = Path(where)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        from .params import load_params
+        from .study import study_dir
+        return study_dir(load_params(path), runs_dir)
+    return path
+
+
+def _diff(args) -> int:
+    from .difference import compare_studies, format_comparison
+    from .params import ParamsError
+    try:
+        report = compare_studies(_study_root(args.a, args.runs_dir), _study_root(args.b, args.runs_dir))
+    except (FileNotFoundError, ValueError, ParamsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_comparison(report))
+    return 0 if report["identical"] else 1
 
 
 def _print_plan(params, runs_dir) -> None:
@@ -68,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verb:
         _parser().print_help()
         return 2
+    if args.verb == "diff":
+        return _diff(args)
     from .params import ParamsError, load_params
     try:
         params = load_params(args.params)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .faults import armed, fault_point
 from .paths import project_root, runs_root
+from .provenance import run_environment
 
 RESULT_COLUMNS = ["study", "run_id", "condition", "intermediate", "target", "language", "split",
                   "metric", "seed", "value"]
@@ -258,8 +259,11 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
         execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)},
                          log_output=False, cwd=str(Path.cwd()))
         _check_report(tmp / "metrics.json", run.notebook)
+        environment = run_environment(run.parameters.get("encoder"), run.resources.get("cpus") or 1, device,
+                                      run.resources.get("gpus") or 0)
         write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
-                                                   "host": socket.gethostname()}, indent=1))
+                                                   "host": socket.gethostname(), "environment": environment},
+                                                  indent=1))
         _fsync_tree(tmp)   # on disk before it can count: a node that loses power keeps no torn checkpoint
         fault_point("rename")
         try:
@@ -356,13 +360,16 @@ def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print) -> list[dict
 def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
     """Return the long results table of every finished target run under ``root`` and write ``results.csv``.
 
-    Also writes ``intermediate.csv`` with the English dev scores of phase (ii) runs. Both files are
-    replaced atomically; rows are sorted so the same runs always give the same file.
+    Also writes ``intermediate.csv`` with the English dev scores of phase (ii) runs, and ``runs.json``
+    with what each run depended on (:func:`xlib.difference.run_records`). The files are replaced
+    atomically; rows are sorted so the same runs always give the same file.
     """
+    from .difference import run_records
+
     root = Path(root)
-    rows, inter_rows = [], []
+    rows, inter_rows, metas = [], [], {}
     for run_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "failed" and is_finished(p)):
-        meta = json.loads((run_dir / "run.json").read_text())
+        meta = metas[run_dir.name] = json.loads((run_dir / "run.json").read_text())
         report = json.loads((run_dir / "metrics.json").read_text())
         base = {"study": study or meta["parameters"].get("study", root.name), "run_id": meta["run_id"],
                 "condition": meta["condition"], "intermediate": "+".join(meta["intermediate"]),
@@ -379,6 +386,7 @@ def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
     results = results.sort_values(["condition", "target", "seed", "split", "language", "metric"], kind="stable")
     _write_csv(results.reset_index(drop=True), root / "results.csv")
     _write_csv(pd.DataFrame(inter_rows, columns=RESULT_COLUMNS), root / "intermediate.csv")
+    write_atomic(root / "runs.json", json.dumps(run_records(metas), indent=1, sort_keys=True))
     return results.reset_index(drop=True)
 
 

@@ -126,9 +126,11 @@ def build(cfg: PretrainConfig, out_dir: Path, log=print) -> dict:
 def _build(cfg: PretrainConfig, out_dir: Path, log) -> dict:
     """Return :func:`build`'s summary; the caller has pinned torch's threads to ``cfg.threads``."""
     from datasets import Dataset
+    from datasets.utils.logging import disable_progress_bar
     from transformers import (DataCollatorForLanguageModeling, Trainer, TrainingArguments,
                               XLMRobertaConfig, XLMRobertaForMaskedLM, set_seed)
 
+    disable_progress_bar()
     start = time.time()
     set_seed(cfg.seed)
     docs = _documents(cfg)

@@ -1,0 +1,125 @@
+"""Same params, same numbers: run one study from fresh clones and compare ``results.csv`` byte for byte.
+
+Each variant runs in its own fresh ``git clone`` of the checkout's committed HEAD, from an empty
+cache (so each builds its own pretrained model and features), and is compared with the first
+(``plain``: a local run):
+
+    plain      python -m xlib run PARAMS                         (the reference)
+    again      the same, in a second fresh clone
+    kill       SIGKILL the whole study once KILL_AFTER runs have finished, then run it again to the end
+    ray        --executor ray (a local Ray instance; pip install ".[ray]")
+    submitit   --executor slurm --submitit-cluster local (submitit's local executor)
+
+    python tools/check_reproducible.py                       # params/smoke.yaml, every variant
+    python tools/check_reproducible.py --variants plain again kill --work /tmp/repro
+
+Prints one line per variant (identical or not, with ``python -m xlib diff``'s explanation) and
+exits 1 when any differs. Uncommitted changes are not in the clones: commit first.
+"""
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VARIANTS = {"plain": [], "again": [], "kill": [], "ray": ["--executor", "ray"],
+            "submitit": ["--executor", "slurm", "--submitit-cluster", "local"]}
+
+
+def fresh_clone(work: Path, name: str) -> Path:
+    """Return a fresh clone of the checkout's HEAD under ``work/name`` (no cache, no runs)."""
+    clone = work / name
+    shutil.rmtree(clone, ignore_errors=True)
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    return clone
+
+
+def environment(clone: Path) -> dict:
+    """Return the environment of a study in ``clone``: its own xlib, its own empty cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLIB_")}
+    return {**env, "PYTHONPATH": str(clone), "XLIB_CACHE": str(clone / ".cache" / "xlib")}
+
+
+def run_study(clone: Path, params: str, extra: list[str], log: Path) -> int:
+    """Run the study in ``clone`` to the end; return the exit status."""
+    with open(log, "a") as out:
+        return subprocess.call([sys.executable, "-m", "xlib", "run", params, "--no-figures", *extra], cwd=clone,
+                               env=environment(clone), stdout=out, stderr=subprocess.STDOUT)
+
+
+def finished_runs(study_dir: Path) -> int:
+    """Return how many runs of the study have finished (renamed into place)."""
+    return sum(1 for p in study_dir.glob("*/run.json") if not p.parent.name.startswith("."))
+
+
+def run_killed_then_resumed(clone: Path, params: str, study: str, kill_after: int, log: Path) -> int:
+    """SIGKILL the study's whole process group once ``kill_after`` runs finished, then resume it; return the status."""
+    with open(log, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "xlib", "run", params, "--no-figures"], cwd=clone,
+                                env=environment(clone), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        while proc.poll() is None and finished_runs(clone / "runs" / study) < kill_after:
+            time.sleep(0.5)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            out.write(f"\n*** killed after {finished_runs(clone / 'runs' / study)} finished runs ***\n")
+        else:
+            out.write("\n*** the study ended before it could be killed ***\n")
+    return run_study(clone, params, [], log)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the variants and return 0 when every ``results.csv`` equals the reference byte for byte."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--params", default="params/smoke.yaml", help="study to run (default: params/smoke.yaml)")
+    parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("--work", default=None, help="where the clones go (default: a new temporary directory)")
+    parser.add_argument("--kill-after", type=int, default=3, help="kill: finished runs before the SIGKILL")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from xlib.params import load_params
+
+    study = load_params(ROOT / args.params)["study"]
+    work = Path(args.work or tempfile.mkdtemp(prefix="xlib-repro-"))
+    work.mkdir(parents=True, exist_ok=True)
+    variants = ["plain", *[v for v in args.variants if v != "plain"]]
+    reference, failures = None, 0
+    for name in variants:
+        clone = fresh_clone(work, name)
+        log = work / f"{name}.log"
+        start = time.time()
+        if name == "kill":
+            status = run_killed_then_resumed(clone, args.params, study, args.kill_after, log)
+        else:
+            status = run_study(clone, args.params, VARIANTS[name], log)
+        results = clone / "runs" / study / "results.csv"
+        seconds = time.time() - start
+        if status != 0 or not results.exists():
+            print(f"{name}: FAILED (exit {status}; log {log})")
+            failures += 1
+            continue
+        if reference is None:
+            reference = results
+            print(f"{name}: reference {results} ({seconds:.0f}s)")
+            continue
+        same = filecmp.cmp(reference, results, shallow=False)
+        print(f"{name}: {'identical to' if same else 'DIFFERS from'} the reference, byte for byte ({seconds:.0f}s)")
+        if not same:
+            failures += 1
+            diff = subprocess.run([sys.executable, "-m", "xlib", "diff", str(reference.parent), str(results.parent)],
+                                  cwd=ROOT, capture_output=True, text=True, env=environment(ROOT))
+            print("  " + diff.stdout.replace("\n", "\n  "))
+    print(f"{len(variants) - failures} of {len(variants)} variants agree; clones and logs in {work}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
