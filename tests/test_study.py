@@ -126,3 +126,33 @@ def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
     done = execute_notebook(str(path), tmp_path / "out.ipynb", {})   # an absolute path is taken as is
     assert done.cells[0].outputs[0]["text"] == "cell ran\n"
     assert "running over TCP" not in capfd.readouterr().err
+
+
+def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
+    import papermill
+    import pytest
+
+    from xlib import study
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "executed"
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(study.time, "sleep", lambda s: None)
+    assert study.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {}) == "executed"
+    assert len(calls) == 2
+
+    def broken(*args, **kwargs):   # an error inside the notebook: never executed twice
+        calls.append(args)
+        raise RuntimeError("ValueError: no training examples")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="no training examples"):
+        study.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {})
+    assert len(calls) == 1

@@ -12,6 +12,7 @@ cache (so each builds its own pretrained model and features), and is compared wi
 
     python tools/check_reproducible.py                       # params/smoke.yaml, every variant
     python tools/check_reproducible.py --variants plain again kill --work /tmp/repro
+    python tools/check_reproducible.py --variants kill ray --jobs 2 --reference runs/smoke/results.csv
 
 Prints one line per variant (identical or not, with ``python -m xlib diff``'s explanation) and
 exits 1 when any differs. Uncommitted changes are not in the clones: commit first.
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--work", default=None, help="where the clones go (default: a new temporary directory)")
     parser.add_argument("--kill-after", type=int, default=3, help="kill: finished runs before the SIGKILL")
+    parser.add_argument("--jobs", type=int, default=1, help="variants run at once (default: 1)")
+    parser.add_argument("--reference", default=None,
+                        help="compare with this results.csv (from another fresh clone) instead of running plain first")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from xlib.params import load_params
@@ -90,9 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     study = load_params(ROOT / args.params)["study"]
     work = Path(args.work or tempfile.mkdtemp(prefix="xlib-repro-"))
     work.mkdir(parents=True, exist_ok=True)
-    variants = ["plain", *[v for v in args.variants if v != "plain"]]
-    reference, failures = None, 0
-    for name in variants:
+    variants = [v for v in args.variants if v != "plain"]
+    reference = Path(args.reference).resolve() if args.reference else None
+    if reference is None:
+        variants.insert(0, "plain")
+
+    def execute(name: str) -> tuple[int, Path, float]:
         clone = fresh_clone(work, name)
         log = work / f"{name}.log"
         start = time.time()
@@ -100,15 +107,23 @@ def main(argv: list[str] | None = None) -> int:
             status = run_killed_then_resumed(clone, args.params, study, args.kill_after, log)
         else:
             status = run_study(clone, args.params, VARIANTS[name], log)
-        results = clone / "runs" / study / "results.csv"
-        seconds = time.time() - start
+        return status, clone / "runs" / study / "results.csv", time.time() - start
+
+    failures = 0
+    if reference is None:
+        status, reference, seconds = execute(variants[0])
+        if status != 0 or not reference.exists():
+            print(f"plain: FAILED (exit {status}; log {work / 'plain.log'})")
+            return 1
+        print(f"plain: reference {reference} ({seconds:.0f}s)")
+    from concurrent.futures import ThreadPoolExecutor
+    others = [v for v in variants if v != "plain"]
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        outcomes = list(pool.map(execute, others))
+    for name, (status, results, seconds) in zip(others, outcomes):
         if status != 0 or not results.exists():
-            print(f"{name}: FAILED (exit {status}; log {log})")
+            print(f"{name}: FAILED (exit {status}; log {work / (name + '.log')})")
             failures += 1
-            continue
-        if reference is None:
-            reference = results
-            print(f"{name}: reference {results} ({seconds:.0f}s)")
             continue
         same = filecmp.cmp(reference, results, shallow=False)
         print(f"{name}: {'identical to' if same else 'DIFFERS from'} the reference, byte for byte ({seconds:.0f}s)")
@@ -117,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             diff = subprocess.run([sys.executable, "-m", "xlib", "diff", str(reference.parent), str(results.parent)],
                                   cwd=ROOT, capture_output=True, text=True, env=environment(ROOT))
             print("  " + diff.stdout.replace("\n", "\n  "))
-    print(f"{len(variants) - failures} of {len(variants)} variants agree; clones and logs in {work}")
+    print(f"{len(others) - failures} of {len(others)} variants agree with the reference; clones and logs in {work}")
     return 1 if failures else 0
 
 
