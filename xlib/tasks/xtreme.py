@@ -12,6 +12,7 @@ import functools
 
 from ..loaders import classification, qa, retrieval, tagging, xcopa
 from ..loaders.common import DataFileError
+from ..loaders.gold import refuse_stripped_gold
 from . import TaskSpec, register
 
 LANGUAGES = {
@@ -53,11 +54,12 @@ TRAIN_SOURCE = {
 
 
 def _naming_task(loader):
-    """Return ``loader`` whose file errors start with the task's name (``task 'xnli': <file>, line 3: ...``)."""
+    """Return ``loader`` whose file errors start with the task's name (``task 'xnli': <file>, line 3: ...``)
+    and which refuses an evaluation split whose gold labels were removed (:mod:`xlib.loaders.gold`)."""
     @functools.wraps(loader)
     def _load(spec, split, language, **options):
         try:
-            return loader(spec, split, language, **options)
+            return refuse_stripped_gold(spec, split, language, loader(spec, split, language, **options))
         except DataFileError as exc:
             if not str(exc).startswith("task "):
                 exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}",)
