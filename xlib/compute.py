@@ -16,7 +16,7 @@ import sys
 from .train import TrainConfig
 
 # English training examples of the real tasks, for grids whose phases are given in epochs.
-# Intermediate tasks: docs/STUDY.md (jiant task metadata); XNLI trains on MNLI, XQuAD and MLQA on SQuAD
+# Intermediate tasks: docs/sources.md (jiant v1 task_metadata.json, commit 9325fa8c); XNLI trains on MNLI, XQuAD and MLQA on SQuAD
 # v1.1 (same sizes). UNVERIFIED: pawsx, udpos, panx and tydiqa are the XTREME paper's Table 1 sizes as
 # recalled, not checked against a source here; they only scale the compute estimate. Pass train_sizes to override.
 TRAIN_SIZES = {
