@@ -70,11 +70,11 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     conditions the phase-(ii) figures are lower bounds.
     """
     from .conditions import condition_tasks
+    from .params import target_hparams
     from .pipeline import stage_hparams
     from .tasks import get_task
 
     seeds, targets = list(params["seeds"]), list(params["targets"])
-    overrides = params.get("target_overrides") or {}
     phase_ii = {"runs": 0, "steps": 0, "examples": 0}
     phase_iii = {"runs": 0, "steps": 0, "examples": 0}
     rerun_ii = {"steps": 0, "examples": 0}   # phase (ii) repeated in front of every target
@@ -92,7 +92,7 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
                 phase_iii["runs"] += 1
                 if not get_task(target).trains:
                     continue
-                hp = {**(params.get("target") or {}), **(overrides.get(target) or {})}
+                hp = target_hparams(params, target)
                 stages = [name for name, _ in get_task(target).stages(params.get("data"))]
                 for stage in stages:   # staged targets (XCOPA: Social IQa, then COPA) pay for every stage
                     try:
