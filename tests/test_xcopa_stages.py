@@ -52,20 +52,24 @@ def test_copa_questions_are_asked_as_run_xcopa_does_in_every_language():
     assert questions == {"What was the cause?", "What was the effect?"}
 
 
-def test_xtremes_download_folder_is_read_as_it_is(tmp_path):
-    """XTREME's download/: xcopa/{train,val}.en.jsonl, xcopa/{val,test}.<lang>.jsonl, siqa/ beside xcopa/."""
+@pytest.mark.parametrize("sep", ["-", "."], ids=["current-download_data.sh", "older"])
+def test_xtremes_download_folder_is_read_as_it_is(tmp_path, sep):
+    """XTREME's download/: xcopa/{train,val}-en.jsonl, xcopa/{val,test}-<lang>.jsonl (today's download_data.sh;
+    older: {train,val}.en.jsonl, {val,test}.<lang>.jsonl), siqa/ beside xcopa/."""
     import shutil
     (tmp_path / "xcopa").mkdir()
     (tmp_path / "siqa").mkdir()
     for split in ("train", "val"):
-        shutil.copy(FIX / "xcopa" / "COPA" / f"{split}.jsonl", tmp_path / "xcopa" / f"{split}.en.jsonl")
-    shutil.copy(FIX / "xcopa" / "data" / "et" / "test.et.jsonl", tmp_path / "xcopa" / "test.et.jsonl")
+        shutil.copy(FIX / "xcopa" / "COPA" / f"{split}.jsonl", tmp_path / "xcopa" / f"{split}{sep}en.jsonl")
+    for split in ("val", "test"):   # (a test file with its labels: XTREME's own has them removed)
+        shutil.copy(FIX / "xcopa" / "data" / "et" / f"{split}.et.jsonl", tmp_path / "xcopa" / f"{split}{sep}et.jsonl")
     for name in ("trn", "dev"):
         shutil.copy(FIX / "xcopa" / f"socialIQa_v1.4_{name}.jsonl", tmp_path / "siqa")
     spec, xtreme, ours = get_task("xcopa"), {"data_dir": str(tmp_path)}, DATA
     for split, lang, schedule in (("train", "en", "siqa"), ("dev", "en", "siqa"), ("train", "en", "copa"),
-                                  ("dev", "en", "copa"), ("test", "et", "copa")):
+                                  ("dev", "en", "copa"), ("dev", "et", "copa"), ("test", "et", "copa")):
         assert spec.load(split, lang, xcopa_train=schedule, **xtreme) == spec.load(split, lang, xcopa_train=schedule, **ours)
+    assert len(spec.load("dev", "et", **xtreme)) == 2
 
 
 def test_social_iqa_hub_script_is_read_from_the_parquet_export(monkeypatch):

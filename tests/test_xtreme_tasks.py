@@ -419,3 +419,64 @@ def test_data_file_error_survives_pickling():
     err = DataFileError("/data/xnli.test.tsv", 7, "a gold_label among entailment, neutral, contradiction", "'maybe'")
     back = pickle.loads(pickle.dumps(err))
     assert isinstance(back, DataFileError) and str(back) == str(err) and (back.path, back.where) == (err.path, 7)
+
+
+# ------------------------------------------------------------------ LAReQA / Mewsli-X as the official runs
+def test_lareqa_candidate_is_sentence_and_context_joined_in_training_and_evaluation(tiny_model_dir, monkeypatch):
+    """Official: (sentence + paragraph).replace("\\n", "") as one input (processors/lareqa.py, evaluate_retrieval.py)."""
+    from xlib.formats import get_format, ranking
+    from xlib.formats.dual_encoder import candidate_text, featurize
+    from xlib.pipeline import load_tokenizer
+    tok = load_tokenizer(tiny_model_dir)
+    sentence, context = "Mola tiku.", "Mola tiku.\nRen sapo dome."
+    assert candidate_text(sentence, context) == "Mola tiku.Mola tiku.Ren sapo dome."
+    (feat,) = featurize([{"id": "0", "query": "Tiku?", "positive": sentence, "positive_context": context}], tok, 64)
+    assert feat["pos_input_ids"] == tok("Mola tiku.Mola tiku.Ren sapo dome.")["input_ids"]
+    assert feat["pos_input_ids"] != tok(sentence, context)["input_ids"]   # not the (sentence, paragraph) pair
+    seen = []
+    real = ranking.embed
+    monkeypatch.setattr(ranking, "embed", lambda m, t, texts, *a, **k: seen.append(list(texts)) or real(m, t, texts, *a, **k))
+    ranking._CACHE.clear()
+    spec = get_task("lareqa")
+    examples = spec.load("test", "ar", data_dir=str(FIX))
+    get_format("retrieval").predict(get_format("retrieval").build_model(tiny_model_dir, spec), tok, examples, spec, 48)
+    pool = examples[0]["pool"]
+    assert seen[0] == [(c["text"] + c["context"]).replace("\n", "") for c in pool]
+
+
+def test_dual_encoder_recipes_are_the_official_scripts_and_sit_between_target_and_overrides(tmp_path):
+    """train_lareqa.sh / train_mewslix.sh: --warmup_steps 0 --weight_decay 0.0, per-GPU batch 4 / 8 x accumulation 4."""
+    from xlib.params import target_hparams
+    params = {"target": {"learning_rate": 1e-5, "batch_size": 32, "warmup_ratio": 0.1, "mixed_precision": "bf16"},
+              "target_overrides": {"mewslix": {"epochs": 1}}}
+    lareqa, mewslix, xnli = (target_hparams(params, t) for t in ("lareqa", "mewslix", "xnli"))
+    assert (lareqa["warmup_ratio"], lareqa["weight_decay"], lareqa["batch_size"], lareqa["grad_accum"]) == (0.0, 0.0, 4, 4)
+    assert lareqa["learning_rate"] == 2e-5 and lareqa["extra"]["retrieval"] == {"query_length": 96, "candidate_length": 256}
+    assert (mewslix["warmup_ratio"], mewslix["weight_decay"], mewslix["batch_size"], mewslix["grad_accum"]) == (0.0, 0.0, 8, 4)
+    assert mewslix["epochs"] == 1 and mewslix["mixed_precision"] == "bf16"   # overrides win, the target block fills in
+    assert xnli == params["target"]   # a task without a recipe: the target: block as it is
+    lareqa["extra"]["retrieval"]["query_length"] = 1
+    assert get_task("lareqa").recipe["extra"]["retrieval"]["query_length"] == 96   # a copy, never the registry's
+
+
+def test_in_batch_negatives_come_from_the_per_device_batch(tiny_model_dir, monkeypatch, tmp_path):
+    """batch_size is what one device sees: with 4 x 2 accumulation, every loss is over a 4 x 4 score matrix."""
+    import shutil
+    from xlib.formats.dual_encoder import DualEncoder
+    from xlib.pipeline import train_target
+    shapes = []
+    real = DualEncoder.forward
+
+    def spy(self, *args, **kwargs):
+        out = real(self, *args, **kwargs)
+        if kwargs.get("pos_input_ids") is not None:
+            shapes.append(tuple(out.scores.shape))
+        return out
+    monkeypatch.setattr(DualEncoder, "forward", spy)
+    hp = {**get_task("mewslix").recipe, "batch_size": 4, "grad_accum": 2, "max_steps": 2, "max_length": 32}
+    shutil.copytree(FIX / "mewslix", tmp_path / "mewslix")
+    lines = (FIX / "mewslix" / "wikipedia_pairs-train.jsonl").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "mewslix" / "wikipedia_pairs-train.jsonl").write_text(   # 8 pairs: two batches of 4
+        "\n".join((lines * 3)[:8]) + "\n", encoding="utf-8")
+    train_target("mewslix", tiny_model_dir, hp, data={"data_dir": str(tmp_path)})
+    assert shapes and set(shapes) <= {(4, 4)} and len(shapes) == 4   # 2 optimizer steps x 2 micro-batches

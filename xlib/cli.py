@@ -19,6 +19,9 @@ VERBS = """verbs:
   diff A B        compare two studies' results (A, B: study directories such as runs/smoke, or params
                   files with --runs-dir) and name every recorded difference that can explain a gap:
                   xlib commit, library versions, the pretrained model's bytes, threads, device, parameters
+  validate PARAMS --tolerance POINTS
+                  compare the study's baseline with the published XLM-R Large numbers (xlib/validate.py);
+                  exit status 1 when a number is outside the tolerance or has no score
 """
 
 
@@ -29,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb, text in (("run", "run a study"), ("plan", "list a study's runs"), ("status", "show a study's progress"),
                        ("collect", "collect results"), ("figures", "render figures"),
-                       ("pretrain", "build the miniature model")):
+                       ("pretrain", "build the miniature model"),
+                       ("validate", "compare the baseline with published XLM-R Large numbers")):
         p = sub.add_parser(verb, help=text, description=text)
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
         p.add_argument("--runs-dir", default="runs", help="where run directories live (default: runs)")
@@ -49,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
                     ("mem", "memory_gb", float, "memory per run in GB"),
                     ("time", "time_min", int, "time limit per run in minutes")):
                 p.add_argument(f"--{flag}", type=kind, default=None, help=f"slurm: {text} (overrides cluster.{key})")
+        if verb == "validate":
+            p.add_argument("--tolerance", type=float, required=True, help="largest accepted difference, in points")
+            p.add_argument("--published", default=None, help="a published table in the columns of "
+                           "xlib/data/phang2020_published.csv (default: that file)")
+            p.add_argument("--condition", default="baseline", help="the condition compared (default: baseline)")
         if verb in ("run", "figures"):
             p.add_argument("--figures-dir", default="figures", help="where figures go (default: figures)")
         if verb == "run":
@@ -133,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         except ExecutorUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    if args.verb == "validate":
+        from .validate import main as validate
+        return validate(params, args.runs_dir, args.tolerance, args.published, args.condition)
     root = study.study_dir(params, args.runs_dir)
     if args.verb == "collect":
         results = study.collect(root, params["study"])

@@ -16,7 +16,7 @@ import sys
 from .train import TrainConfig
 
 # English training examples of the real tasks, for grids whose phases are given in epochs.
-# Intermediate tasks: docs/STUDY.md (jiant task metadata); XNLI trains on MNLI, XQuAD and MLQA on SQuAD
+# Intermediate tasks: docs/sources.md (jiant v1 task_metadata.json, commit 9325fa8c); XNLI trains on MNLI, XQuAD and MLQA on SQuAD
 # v1.1 (same sizes). UNVERIFIED: pawsx, udpos, panx and tydiqa are the XTREME paper's Table 1 sizes as
 # recalled, not checked against a source here; they only scale the compute estimate. Pass train_sizes to override.
 TRAIN_SIZES = {
@@ -70,11 +70,11 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     conditions the phase-(ii) figures are lower bounds.
     """
     from .conditions import condition_tasks
+    from .params import target_hparams
     from .pipeline import stage_hparams
     from .tasks import get_task
 
     seeds, targets = list(params["seeds"]), list(params["targets"])
-    overrides = params.get("target_overrides") or {}
     phase_ii = {"runs": 0, "steps": 0, "examples": 0}
     phase_iii = {"runs": 0, "steps": 0, "examples": 0}
     rerun_ii = {"steps": 0, "examples": 0}   # phase (ii) repeated in front of every target
@@ -92,7 +92,7 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
                 phase_iii["runs"] += 1
                 if not get_task(target).trains:
                     continue
-                hp = {**(params.get("target") or {}), **(overrides.get(target) or {})}
+                hp = target_hparams(params, target)
                 stages = [name for name, _ in get_task(target).stages(params.get("data"))]
                 for stage in stages:   # staged targets (XCOPA: Social IQa, then COPA) pay for every stage
                     try:

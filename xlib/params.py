@@ -1,6 +1,7 @@
 """Study parameter files: YAML parsed with a safe loader and checked before anything runs."""
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -38,6 +39,14 @@ STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 class ParamsError(ValueError):
     """A params file that does not describe a valid study; the message lists every problem found."""
+
+
+def target_hparams(params: dict, target: str) -> dict:
+    """Return the training options of ``target``: the ``target:`` block, then the task's official recipe
+    (``TaskSpec.recipe``), then ``target_overrides.<target>``, each key over the ones before."""
+    from .tasks import get_task
+    return {**(params.get("target") or {}), **copy.deepcopy(get_task(target).recipe),
+            **((params.get("target_overrides") or {}).get(target) or {})}
 
 
 def load_params(path: str | Path) -> dict:

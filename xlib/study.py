@@ -140,6 +140,7 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
     path (the synthetic model's cache directory); without it the params' ``model`` is used.
     """
     from .conditions import condition_options, condition_tasks
+    from .params import target_hparams
     from .tasks import get_task
 
     root = study_dir(params, runs_root).resolve()
@@ -164,7 +165,7 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
             for target in params["targets"]:
                 spec = get_task(target)
                 rid = target_id(condition, target, seed)
-                hparams = {**(params.get("target") or {}), **((params.get("target_overrides") or {}).get(target) or {})}
+                hparams = target_hparams(params, target)
                 predict = dict(params.get("retrieval") or {}) if spec.format == "retrieval" else {}
                 runs.append(Run(rid, "target", "target.ipynb", condition, seed, target=target,
                                 intermediate=tuple(tasks), depends_on=parent, parameters={

@@ -11,7 +11,8 @@ candidates. ``pooling="mean"`` (mean of the last layer's states) is kept as an a
 forward with ``pos_input_ids`` returns the contrastive ``loss``; without them it is the encoder itself
 (``hidden_states`` and ``pooler_output`` for ``retrieval.embed``), and ``pool_layer`` / ``pooling``
 tell the retrieval format how it was trained to pool. Training examples are
-``{"id", "query", "positive", "positive_context"?}``.
+``{"id", "query", "positive", "positive_context"?}``; a candidate with a context (LAReQA's answer
+sentence and its paragraph) is encoded as one string, :func:`candidate_text`, in training and evaluation.
 """
 from __future__ import annotations
 
@@ -80,6 +81,17 @@ class DualEncoder(torch.nn.Module):
         return DualEncoderOutput(loss=loss, scores=scores)
 
 
+def candidate_text(text: str, context: str | None = None) -> str:
+    """Return the string a candidate is encoded as: ``text`` and its ``context`` joined, newlines dropped.
+
+    As XTREME-R's LAReQA baseline, in training (``third_party/processors/lareqa.py``:
+    ``(sentence_text + paragraph_text).replace("\\n", "")``) and evaluation
+    (``third_party/evaluate_retrieval.py``: ``(candidate.sentence + candidate.context).replace("\\n", "")``):
+    the two are concatenated with no separator, one input, not a (sentence, paragraph) pair.
+    """
+    return text if context is None else (text + context).replace("\n", "")
+
+
 def featurize(examples, tokenizer, max_length: int, candidate_length: int | None = None) -> list[dict]:
     """Return dual-encoder training features: the query's and the positive candidate's token ids and masks.
 
@@ -92,11 +104,8 @@ def featurize(examples, tokenizer, max_length: int, candidate_length: int | None
         raise ValueError(f"dual-encoder training examples need 'query' and 'positive'; missing in {missing[:3]}")
     q = tokenizer([e["query"] for e in examples], truncation=True, max_length=max_length)
     candidate_length = candidate_length or max_length
-    if any(e.get("positive_context") for e in examples):
-        p = tokenizer([e["positive"] for e in examples], [e.get("positive_context") or "" for e in examples],
-                      truncation=True, max_length=candidate_length)
-    else:
-        p = tokenizer([e["positive"] for e in examples], truncation=True, max_length=candidate_length)
+    p = tokenizer([candidate_text(e["positive"], e.get("positive_context")) for e in examples], truncation=True,
+                  max_length=candidate_length)
     return [{"input_ids": q["input_ids"][i], "attention_mask": q["attention_mask"][i],
              "pos_input_ids": p["input_ids"][i], "pos_attention_mask": p["attention_mask"][i]}
             for i in range(len(examples))]

@@ -2,8 +2,9 @@
 
 Examples carry a shared candidate ``pool`` (``xlib.loaders.retrieval``). Queries and candidates are
 embedded with the same encoder (the pooler output of a trained dual encoder, as XTREME-R's
-``--pool_type cls``, or mean-pooled ``hidden_states[layer]``; L2-normalised; LAReQA candidates as
-the pair (answer sentence, its paragraph), as the official baseline encodes them)
+``--pool_type cls``, or mean-pooled ``hidden_states[layer]``; L2-normalised; a LAReQA candidate as
+its answer sentence and paragraph joined into one string, ``dual_encoder.candidate_text``, as the
+official baseline encodes it)
 and compared by cosine similarity, exactly (no approximate index). The pool's embeddings are
 cached per (model, pool) so that evaluating several languages against one pool embeds it once.
 """
@@ -13,6 +14,7 @@ import numpy as np
 import torch
 
 from .. import metrics
+from .dual_encoder import candidate_text
 from .retrieval import embed, nearest
 
 _CACHE: dict = {}
@@ -24,9 +26,8 @@ def pool_embeddings(model, tokenizer, pool, layer: int, max_length: int, batch_s
     key = (id(model), id(pool), len(pool), layer, max_length, pooling)
     if key not in _CACHE:
         _CACHE.clear()
-        texts = [c["text"] for c in pool]
-        pairs = [c["context"] for c in pool] if pool and "context" in pool[0] else None
-        _CACHE[key] = embed(model, tokenizer, texts, layer, max_length, batch_size, pairs=pairs, pooling=pooling)
+        texts = [candidate_text(c["text"], c.get("context")) for c in pool]
+        _CACHE[key] = embed(model, tokenizer, texts, layer, max_length, batch_size, pooling=pooling)
     return _CACHE[key]
 
 

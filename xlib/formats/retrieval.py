@@ -9,16 +9,13 @@ from .base import Format, pad_collate, sorted_batches
 
 
 def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_size: int = 128,
-          pairs=None, pooling: str = "mean") -> torch.Tensor:
+          pooling: str = "mean") -> torch.Tensor:
     """Return one L2-normalised embedding per sentence.
 
     ``pooling="mean"``: mean of ``hidden_states[layer]`` over the non-padding tokens (Tatoeba, BUCC);
     ``"cls"``: the model's pooler output (a dual encoder trained as XTREME-R's, ``--pool_type cls``).
-    With ``pairs``, each input is the pair (sentence, pair) encoded together (e.g. an answer sentence
-    with its context, as LAReQA does).
     """
-    enc = tokenizer(list(sentences), *([list(pairs)] if pairs is not None else []), truncation=True,
-                    max_length=max_length)
+    enc = tokenizer(list(sentences), truncation=True, max_length=max_length)
     feats = [{"input_ids": ids, "attention_mask": mask} for ids, mask in zip(enc["input_ids"], enc["attention_mask"])]
     device = next(model.parameters()).device
     out = torch.zeros(len(feats), model.config.hidden_size)

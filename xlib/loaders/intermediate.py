@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .sources import task_dir as task_folder
-from .common import (DataFileError, DataUnavailableError, check_label, read_jsonl, read_squad_json,
+from .common import (DataFileError, DataUnavailableError, check_label, csv_rows, read_jsonl, read_squad_json,
                      read_text_lines, read_tsv)
 
 NLI_LABELS = ("entailment", "neutral", "contradiction")
@@ -169,7 +169,7 @@ def read_cosmosqa(path) -> list[dict]:
         raise DataFileError(path, 1, f"a CSV header with {', '.join(_COSMOS_FIELDS)}",
                             f"{reader.fieldnames} (missing {', '.join(missing)})")
     out = []
-    for n, rec in enumerate(reader, start=1):
+    for n, rec in enumerate(csv_rows(reader, path), start=1):
         if any(rec.get(f) is None for f in _COSMOS_FIELDS):
             raise DataFileError(path, f"record {n}", f"{len(_COSMOS_FIELDS)} CSV fields", repr(rec)[:80])
         out.append(_cosmos_example(rec, path, f"record {n}"))

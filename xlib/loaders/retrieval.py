@@ -106,7 +106,8 @@ def load_bucc(spec, split, language, data_dir=None, data_files=None, sizes=None,
         for p in (trg_path, gold_path):
             if not p.is_file():
                 raise DataUnavailableError(f"task {spec.name!r}: {p} is missing next to {src_path} (split {split!r} "
-                                           f"needs the sentences of both sides and the gold pairs); {BUCC_HINT}")
+                                           f"needs the sentences of both sides and the gold pairs; XTREME's "
+                                           f"download_data.sh deletes the test gold); {BUCC_HINT}")
         src, trg = _id_lines(src_path), _id_lines(trg_path)
         gold: dict[str, list[str]] = {}
         src_ids, trg_ids = {s for s, _ in src}, {t for t, _ in trg}

@@ -6,7 +6,8 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import DataFileError, DataUnavailableError, check_label, hub_split, read_conll, read_text_lines
+from .common import (DataFileError, DataUnavailableError, check_label, hub_split, read_conll, read_text_lines,
+                     split_lines)
 from .sources import cap, named_file, wants_local
 
 UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
@@ -279,7 +280,7 @@ def load_udpos(spec, split, language, data_dir=None, data_files=None, sizes=None
 def read_panx(path, text: str | None = None) -> list[dict]:
     """Return the sentences of a PAN-X file (``lang:token<TAB>tag`` lines; the ``lang:`` prefix is dropped)."""
     sentences = read_conll(path, token_col=0, tag_col=1, sep="\t", comment=None,
-                           lines=None if text is None else text.splitlines())
+                           lines=None if text is None else split_lines(text))
     for s in sentences:
         for offset, token in enumerate(s["tokens"]):
             if ":" not in token:

@@ -22,7 +22,9 @@ HINT = ("put cambridgeltl/xcopa's data/<lang>/{val,test}.<lang>.jsonl under <dat
         "SuperGLUE COPA's COPA/{train,val}.jsonl (dl.fbaipublicfiles.com/glue/superglue/data/v2/COPA.zip) under "
         "<data_dir>/xcopa/COPA/ and (for the Social IQa stage) socialIQa_v1.4_{trn,dev}.jsonl from "
         "maartensap.github.io/social-iqa/data/socialIQa_v1.4.tgz under <data_dir>/xcopa/ (XTREME's download/ "
-        "folder works as data_dir as it is: xcopa/{train,val}.en.jsonl, siqa/socialIQa_v1.4_*.jsonl)")
+        "folder works as data_dir as it is: xcopa/{train,val}-en.jsonl and xcopa/val-<lang>.jsonl as its "
+        "download_data.sh names them today, or the older {train,val}.en.jsonl and val.<lang>.jsonl, "
+        "siqa/socialIQa_v1.4_*.jsonl; its test-<lang>.jsonl have their labels removed)")
 COPA_KEYS = ("premise", "choice1", "choice2", "question", "label")
 SIQA_KEYS = ("context", "question", "answerA", "answerB", "answerC", "correct")
 DEFAULT_SCHEDULE = "siqa,copa"
@@ -115,7 +117,7 @@ def load_xcopa(spec, split, language, data_dir=None, data_files=None, sizes=None
     else:
         path = locate(spec.name, xsplit, local, data_files,
                       [f"data/{language}/{xsplit}.{language}.jsonl", f"{language}/{xsplit}.{language}.jsonl",
-                       f"{xsplit}.{language}.jsonl"], language)
+                       f"{xsplit}-{language}.jsonl", f"{xsplit}.{language}.jsonl"], language)
         out = _copa_file(spec, path, f"{language}-{split}")
         if not out:
             raise DataFileError(path, None, "at least one XCOPA record", "none")

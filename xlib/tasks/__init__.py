@@ -25,6 +25,9 @@ class TaskSpec:
     # phase (iii) in stages: (spec, data options) -> [(stage name, data options of that stage)], trained
     # in turn, each stage starting from the previous one's model, head included (XCOPA: Social IQa, then COPA)
     train_stages: Callable | None = field(default=None, compare=False, repr=False)
+    # the official training recipe of the task (training options), between a params file's ``target:``
+    # block and its ``target_overrides`` (``xlib.params.target_hparams``); empty: the ``target:`` block
+    recipe: dict = field(default_factory=dict, compare=False, repr=False)
 
     def stages(self, data: dict | None = None) -> list[tuple[str, dict]]:
         """Return ``(stage name, data options)`` per phase-(iii) training stage; one unnamed stage by default."""

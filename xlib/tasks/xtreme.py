@@ -12,6 +12,7 @@ import functools
 
 from ..loaders import classification, qa, retrieval, tagging, xcopa
 from ..loaders.common import DataFileError
+from ..loaders.gold import refuse_stripped_gold
 from . import TaskSpec, register
 
 LANGUAGES = {
@@ -52,12 +53,28 @@ TRAIN_SOURCE = {
 }
 
 
+# The official training recipes of the dual-encoder tasks for XLM-R Large (google-research/xtreme 838c13b):
+# scripts/train_lareqa.sh and scripts/train_mewslix.sh run third_party/run_retrieval_{qa,el}.py with
+# --warmup_steps 0 --weight_decay 0.0 and --per_gpu_train_batch_size 4 (LAReQA) / 8 (Mewsli-X) x
+# --gradient_accumulation_steps 4. The loss (third_party/bert.py BertForRetrieval) takes its in-batch
+# negatives from the batch one device sees, so batch_size is the per-device batch and grad_accum the
+# accumulation; the effective batch is 16 (LAReQA) / 32 (Mewsli-X) on the one GPU the scripts use.
+RECIPES = {
+    "lareqa": {"learning_rate": 2e-5, "epochs": 3, "batch_size": 4, "grad_accum": 4, "warmup_ratio": 0.0,
+               "weight_decay": 0.0, "max_length": 352,   # MAX_SEQ_LEN; questions cut at 96, answers + context at 256
+               "extra": {"retrieval": {"query_length": 96, "candidate_length": 256}}},
+    "mewslix": {"learning_rate": 1e-5, "epochs": 2, "batch_size": 8, "grad_accum": 4, "warmup_ratio": 0.0,
+                "weight_decay": 0.0, "max_length": 64},
+}
+
+
 def _naming_task(loader):
-    """Return ``loader`` whose file errors start with the task's name (``task 'xnli': <file>, line 3: ...``)."""
+    """Return ``loader`` whose file errors start with the task's name (``task 'xnli': <file>, line 3: ...``)
+    and which refuses an evaluation split whose gold labels were removed (:mod:`xlib.loaders.gold`)."""
     @functools.wraps(loader)
     def _load(spec, split, language, **options):
         try:
-            return loader(spec, split, language, **options)
+            return refuse_stripped_gold(spec, split, language, loader(spec, split, language, **options))
         except DataFileError as exc:
             if not str(exc).startswith("task "):
                 exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}",)
@@ -71,7 +88,7 @@ def _spec(name, fmt, metric, category, loader, labels=(), eval_split="test", tra
         name=name, format=fmt, role="target", languages=tuple(LANGUAGES[name].split()), metric=metric,
         labels=tuple(labels), eval_split=eval_split, mirrors=mirrors, category=category, trains=trains,
         description=f"{description} Trains on: {TRAIN_SOURCE[name]}.", loader=_naming_task(loader),
-        train_stages=train_stages))
+        train_stages=train_stages, recipe=RECIPES.get(name, {})))
 
 
 _spec("xnli", "classification", "accuracy", "classification", classification.load_xnli, classification.NLI_LABELS,
