@@ -193,7 +193,16 @@ def write_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_report(out_dir: str | Path, report: dict) -> Path:
-    """Write a run's report (result rows, loss log, seconds) to ``out_dir/metrics.json`` and return the path."""
+    """Write a run's report (result rows, loss log, seconds) to ``out_dir/metrics.json`` and return the path.
+
+    A report holding ``predictions`` (phase iii) has them written to ``out_dir/predictions.parquet``
+    first and left out of ``metrics.json``; inside a run's temporary directory both are renamed into
+    place together with the run.
+    """
+    if "predictions" in report:
+        from .predictions import write as write_predictions
+        write_predictions(out_dir, report["predictions"])
+        report = {k: v for k, v in report.items() if k != "predictions"}
     path = Path(out_dir) / "metrics.json"
     text = json.dumps(report, indent=1)
     if armed("metrics"):
@@ -225,9 +234,13 @@ def _run_env(run: Run, device: int | str | None) -> None:
         os.environ["CUDA_VISIBLE_DEVICES"] = str(device)
 
 
-def _check_report(path: Path, notebook: str) -> None:
+def _check_report(path: Path, notebook: str, phase: str = "") -> None:
     if not path.exists():
         raise RuntimeError(f"{notebook} finished without writing metrics.json")
+    if phase == "target" and not (path.parent / "predictions.parquet").exists():
+        raise RuntimeError(f"{notebook} finished without writing predictions.parquet (every phase-(iii) run keeps "
+                           "its per-example predictions: study.write_report(out_dir, report) with the report of "
+                           "pipeline.run_target)")
     report = json.loads(path.read_text())
     if not isinstance(report.get("rows"), list):
         raise RuntimeError(f"{path}: expected a report with a list of result 'rows'")
@@ -257,7 +270,7 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     try:
         execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)},
                          log_output=False, cwd=str(Path.cwd()))
-        _check_report(tmp / "metrics.json", run.notebook)
+        _check_report(tmp / "metrics.json", run.notebook, run.phase)
         write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
                                                    "host": socket.gethostname()}, indent=1))
         _fsync_tree(tmp)   # on disk before it can count: a node that loses power keeps no torn checkpoint
