@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         results = study.collect(root, params["study"])
         print(f"{len(results)} rows -> {root / 'results.csv'}")
     elif args.verb == "figures":
-        study.render_figures(root / "results.csv", Path(args.figures_dir), params["study"])
+        study.render_figures(root / "results.csv", Path(args.figures_dir), params["study"],
+                             analysis=params.get("analysis"))
     elif args.verb == "pretrain":
         print(study.resolve_model(params))
     return 0

@@ -411,11 +411,14 @@ def resolve_model(params: dict, log=print) -> str:
     return str(ensure_pretrained(params.get("pretrain"), log=log))
 
 
-def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print) -> Path:
-    """Execute ``notebooks/figures.ipynb`` on ``results_csv`` into the study directory and return its path."""
+def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print, analysis: dict | None = None) -> Path:
+    """Execute ``notebooks/figures.ipynb`` on ``results_csv`` into the study directory and return its path.
+
+    ``analysis`` is the params' ``analysis:`` block (``correction``, ``alpha``, ``n_boot``), passed to the notebook.
+    """
     out = results_csv.parent / "figures.ipynb"
     execute_notebook("figures.ipynb", out, {"results_csv": str(results_csv), "figures_dir": str(figures_dir),
-                                            "study": study})
+                                            "study": study, **(analysis or {})})
     log(f"figures written to {figures_dir}/ (executed notebook: {out})")
     return out
 
@@ -454,7 +457,8 @@ def run_study(params: dict, runs_root: str | Path = "runs", jobs: int | None = N
         clean_leftovers(root)  # every run has ended: attempts lost mid-run (e.g. a killed Ray worker) go
     log(f"{len(results)} result rows in {root / 'results.csv'}")
     if figures_dir and not results.empty:
-        render_figures(root / "results.csv", Path(figures_dir), params["study"], log=log)
+        render_figures(root / "results.csv", Path(figures_dir), params["study"], log=log,
+                       analysis=params.get("analysis"))
     log(f"study {params['study']!r}: {len(runs)} runs, {len(failures)} failed, {time.time() - started:.0f}s")
     return _report_failures(failures, log)
 
