@@ -14,6 +14,10 @@ VERBS = """verbs:
   plan PARAMS     list the runs a study would execute, one per line, without loading anything
                   (the same as `run PARAMS --dry-run`)
   collect PARAMS  rebuild runs/<study>/results.csv from the finished runs
+  export PARAMS --condition NAME [--seed N] --out DIR [--labels] [--strict]
+                  write one condition's kept predictions in the XTREME-R submission layout
+                  (DIR/predictions/<task>/test-<lang>.<ext>, as google-research/xtreme's evaluate.py
+                  reads it; --labels adds DIR/labels/, --strict requires every official language)
   figures PARAMS  re-render figures/ from runs/<study>/results.csv
   pretrain PARAMS build (or find in the cache) the miniature's pretrained model and print its path
 """
@@ -25,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=VERBS, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb, text in (("run", "run a study"), ("plan", "list a study's runs"), ("status", "show a study's progress"),
-                       ("collect", "collect results"), ("figures", "render figures"),
+                       ("collect", "collect results"), ("export", "export predictions for the official scorer"),
+                       ("figures", "render figures"),
                        ("pretrain", "build the miniature model")):
         p = sub.add_parser(verb, help=text, description=text)
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
@@ -46,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
                     ("mem", "memory_gb", float, "memory per run in GB"),
                     ("time", "time_min", int, "time limit per run in minutes")):
                 p.add_argument(f"--{flag}", type=kind, default=None, help=f"slurm: {text} (overrides cluster.{key})")
+        if verb == "export":
+            p.add_argument("--condition", required=True, help="the condition whose predictions are exported")
+            p.add_argument("--seed", type=int, default=None, help="its seed (needed when the study has several)")
+            p.add_argument("--out", required=True, help="new directory to write (must not exist)")
+            p.add_argument("--labels", action="store_true", help="also write the gold files under DIR/labels/")
+            p.add_argument("--strict", action="store_true",
+                           help="require every official language of every XTREME-R task (a leaderboard submission)")
         if verb in ("run", "figures"):
             p.add_argument("--figures-dir", default="figures", help="where figures go (default: figures)")
         if verb == "run":
@@ -106,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "collect":
         results = study.collect(root, params["study"])
         print(f"{len(results)} rows -> {root / 'results.csv'}")
+    elif args.verb == "export":
+        from .export import ExportError, export
+        try:
+            export(params, args.condition, args.out, args.runs_dir, seed=args.seed, labels=args.labels,
+                   strict=args.strict)
+        except ExportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     elif args.verb == "figures":
         study.render_figures(root / "results.csv", Path(args.figures_dir), params["study"],
                              analysis=params.get("analysis"))
