@@ -217,4 +217,39 @@ save("figures.ipynb", [
                   "                                   correction=correction, alpha=alpha)\n"
                   "for path in paths:\n    print(path)"),
 ])
+save("errors.ipynb", [
+    new_markdown_cell("# Errors: what one run got wrong, beside another condition on the same examples\n\n"
+                      "Loads the kept predictions (`predictions.parquet`) of one phase-(iii) run (`study`, `condition`, "
+                      "`target`, `seed`; `language` empty for every language) and shows what to look at first: for "
+                      "classification and multiple choice the confusion matrix and the most confident mistakes, for "
+                      "tagging per-tag F1 and the most confused tag pairs, for QA predicted vs gold answers, for retrieval "
+                      "the rank of the gold item. Then the same run beside `compare_with` (e.g. the baseline) on the same "
+                      "test examples: how often each is right, and the examples where exactly one of them is. All logic is "
+                      "in `xlib.errors`. Run as is, it reads the smoke study (running it first if needed)."),
+    params_cell('study = "smoke"        # params/<study>.yaml; its runs are read from runs_dir/<study>\n'
+                'runs_dir = ""          # empty: the checkout\'s runs directory (the study is run if needed)\n'
+                'condition = "mini-squad"\ntarget = "mini-xnli"\nlanguage = ""          # empty: every language\n'
+                'seed = 0\ncompare_with = "baseline"   # empty: no second condition\nn = 10                 # rows per table'),
+    new_code_cell("from pathlib import Path\nfrom IPython.display import Markdown, display\n"
+                  "from xlib import errors, study as xstudy\n\n"
+                  "study_dir = Path(runs_dir) / study if runs_dir else xstudy.smoke_results(study).parent\n"
+                  "records = errors.load_run(study_dir, condition, target, seed, language or None)\n"
+                  "other = errors.load_run(study_dir, compare_with, target, seed, language or None) if compare_with else None\n"
+                  "print(f\"{condition} on {target} (seed {seed}): {len(records)} examples, split {records.split.iloc[0]!r}, \"\n"
+                  "      f\"languages {', '.join(sorted(records.language.unique()))}; analysis: {errors.kind(records)}\")"),
+    new_markdown_cell("## What this run got wrong"),
+    new_code_cell("for title, table in errors.report(records, n).items():\n"
+                  "    display(Markdown(f\"**{condition}: {title}**\"), table)"),
+    new_markdown_cell("## Beside the other condition, on the same examples"),
+    new_code_cell("if other is not None:\n"
+                  "    if errors.kind(records) == \"label\":\n"
+                  "        errors.confusion_figure(other, records)\n"
+                  "    for title, table in errors.report(other, n).items():\n"
+                  "        display(Markdown(f\"**{compare_with}: {title}**\"), table)\n"
+                  "    counts, differing = errors.side_by_side(other, records)\n"
+                  "    display(Markdown(\"**right / wrong on the same examples** (rows: \" + compare_with + \", columns: \"\n"
+                  "                     + condition + \")\"), counts)\n"
+                  "    display(Markdown(f\"**examples where exactly one is right** ({len(differing)}; first {n})\"),\n"
+                  "            differing.head(n))"),
+])
 print("notebooks written to", HERE)
