@@ -100,7 +100,7 @@ def _notebook(path: Path, body: str) -> str:
 def test_a_failing_run_does_not_stop_the_grid(tmp_path):
     from xlib.executors.local import run_grid
 
-    ok = _notebook(tmp_path / "ok.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': []})")
+    ok = _notebook(tmp_path / "ok.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': []})")
     bad = _notebook(tmp_path / "bad.ipynb", "raise ValueError('the data file is broken')")
     runs = [Run("a", "intermediate", ok, "c", 0), Run("b", "intermediate", bad, "c", 0),
             Run("c", "target", ok, "c", 0, depends_on="b"), Run("d", "target", ok, "c", 0, depends_on="a")]

@@ -14,6 +14,10 @@ VERBS = """verbs:
   plan PARAMS     list the runs a study would execute, one per line, without loading anything
                   (the same as `run PARAMS --dry-run`)
   collect PARAMS  rebuild runs/<study>/results.csv from the finished runs
+  export PARAMS --condition NAME [--seed N] --out DIR [--labels] [--strict]
+                  write one condition's kept predictions in the XTREME-R submission layout
+                  (DIR/predictions/<task>/test-<lang>.<ext>, as google-research/xtreme's evaluate.py
+                  reads it; --labels adds DIR/labels/, --strict requires every official language)
   figures PARAMS  re-render figures/ from runs/<study>/results.csv
   pretrain PARAMS build (or find in the cache) the miniature's pretrained model and print its path
   diff A B        compare two studies' results (A, B: study directories such as runs/smoke, or params
@@ -31,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=VERBS, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb, text in (("run", "run a study"), ("plan", "list a study's runs"), ("status", "show a study's progress"),
-                       ("collect", "collect results"), ("figures", "render figures"),
-                       ("pretrain", "build the miniature model"),
+                       ("collect", "collect results"), ("export", "export predictions for the official scorer"),
+                       ("figures", "render figures"), ("pretrain", "build the miniature model"),
                        ("validate", "compare the baseline with published XLM-R Large numbers")):
         p = sub.add_parser(verb, help=text, description=text)
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
@@ -58,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--published", default=None, help="a published table in the columns of "
                            "xlib/data/phang2020_published.csv (default: that file)")
             p.add_argument("--condition", default="baseline", help="the condition compared (default: baseline)")
+        if verb == "export":
+            p.add_argument("--condition", required=True, help="the condition whose predictions are exported")
+            p.add_argument("--seed", type=int, default=None, help="its seed (needed when the study has several)")
+            p.add_argument("--out", required=True, help="new directory to write (must not exist)")
+            p.add_argument("--labels", action="store_true", help="also write the gold files under DIR/labels/")
+            p.add_argument("--strict", action="store_true",
+                           help="require every official language of every XTREME-R task (a leaderboard submission)")
         if verb in ("run", "figures"):
             p.add_argument("--figures-dir", default="figures", help="where figures go (default: figures)")
         if verb == "run":
@@ -149,8 +160,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "collect":
         results = study.collect(root, params["study"])
         print(f"{len(results)} rows -> {root / 'results.csv'}")
+    elif args.verb == "export":
+        from .export import ExportError, export
+        try:
+            export(params, args.condition, args.out, args.runs_dir, seed=args.seed, labels=args.labels,
+                   strict=args.strict)
+        except ExportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     elif args.verb == "figures":
-        study.render_figures(root / "results.csv", Path(args.figures_dir), params["study"])
+        study.render_figures(root / "results.csv", Path(args.figures_dir), params["study"],
+                             analysis=params.get("analysis"))
     elif args.verb == "pretrain":
         print(study.resolve_model(params))
     return 0

@@ -14,9 +14,9 @@ Sources (google-research/xtreme, quirks kept on purpose so scores match the lead
 
 Where the official scripts crash (or, for LAReQA, return NaN) on degenerate input (no examples at all,
 a question without gold) these functions raise a ``ValueError`` that says so instead; everything else
-follows the scripts line by line. A differential fuzz against the official functions (SQuAD v1.1 and
-MLQA scripts, evaluate.py, utils_mewslix.py, utils_lareqa.py, utils_retrieve.py; seqeval 1.2.2) found
-no difference on about 46,000 random inputs (``docs/tasks.md``).
+follows the scripts line by line. ``tools/check_official.py --xtreme PATH`` runs them side by side
+with the official functions (SQuAD v1.1 and MLQA scripts, evaluate.py, utils_mewslix.py,
+utils_lareqa.py, utils_retrieve.py) on seeded random inputs; no value differed (``docs/tasks.md``).
 """
 from __future__ import annotations
 

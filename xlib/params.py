@@ -12,7 +12,10 @@ TOP_LEVEL = {
     "study": str, "description": str, "model": str, "pretrain": dict, "trust_remote_code": bool,
     "seeds": list, "jobs": int, "data": dict, "conditions": dict, "targets": list, "languages": dict,
     "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict, "cluster": dict, "perturb": list,
+    "analysis": dict,
 }
+# the ``analysis:`` block: how gains are tested (xlib.significance)
+ANALYSIS = {"correction": ("holm", "bh", "none"), "alpha": (0.0, 1.0), "n_boot": (1, None)}
 REQUIRED = ("study", "model", "seeds", "conditions", "targets")
 # perturbed copies of every target's test set scored for MLEM-R (xlib.perturb)
 PERTURBATIONS = ("char", "word")
@@ -147,6 +150,21 @@ def check_model(model: str, base: Path | None = None) -> list[str]:
     return problems
 
 
+def check_analysis(analysis: dict) -> list[str]:
+    """Return problems with the ``analysis:`` block (correction: holm | bh | none; alpha in (0, 1); n_boot >= 1)."""
+    errors = []
+    for key, value in analysis.items():
+        if key not in ANALYSIS:
+            errors.append(f"analysis: unknown key {key!r}; expected some of {', '.join(ANALYSIS)}")
+        elif key == "correction" and value not in ANALYSIS[key]:
+            errors.append(f"analysis.correction: {value!r} is not supported; expected one of {', '.join(ANALYSIS[key])}")
+        elif key == "alpha" and (not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1):
+            errors.append(f"analysis.alpha: expected a number between 0 and 1, got {value!r}")
+        elif key == "n_boot" and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            errors.append(f"analysis.n_boot: expected an integer >= 1, got {value!r}")
+    return errors
+
+
 def check_cluster(cluster: dict) -> list[str]:
     """Return problems with the ``cluster:`` block (unknown keys, types, ranges)."""
     errors = []
@@ -222,6 +240,7 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
     if not params["targets"]:
         errors.append("targets: expected at least one target task")
     errors += check_model(params["model"], base)
+    errors += check_analysis(params.get("analysis") or {})
     errors += check_cluster(params.get("cluster") or {})
     for kind in params.get("perturb") or []:
         if kind not in PERTURBATIONS:

@@ -38,12 +38,13 @@ def load_tokenizer(path: str, trust_remote_code: bool = False):
 
 def evaluate(spec: TaskSpec, model, tokenizer, languages, split: str, max_length: int,
              data: dict | None = None, batch_size: int = 64, perturb: str | None = None,
-             loaded: dict | None = None, **predict_options) -> list[dict]:
+             loaded: dict | None = None, records: list | None = None, **predict_options) -> list[dict]:
     """Return result rows (language, split, metric, value) of ``model`` on ``split`` in each language.
 
     ``perturb`` (``char`` or ``word``, :mod:`xlib.perturb`, seed 0) scores a perturbed copy of the split
     instead; its rows carry the split ``<split>-<perturb>``. ``loaded`` (a dict) keeps each
     language's examples once read, so scoring the same split again (perturbed copies) reads it once.
+    ``records`` (a list) receives one prediction record per example (:func:`xlib.predictions.records`).
     """
     fmt = get_format(spec.format)
     rows = []
@@ -55,9 +56,16 @@ def evaluate(spec: TaskSpec, model, tokenizer, languages, split: str, max_length
         if perturb:
             from .perturb import perturb_examples
             examples = perturb_examples(examples, spec.format, perturb)
-        preds = fmt.predict(model, tokenizer, examples, spec, max_length, batch_size, **predict_options)
+        name = f"{split}-{perturb}" if perturb else split
+        if records is not None and hasattr(fmt, "predict_details"):
+            preds, details = fmt.predict_details(model, tokenizer, examples, spec, max_length, batch_size,
+                                                 **predict_options)
+            from .predictions import records as prediction_records
+            records += prediction_records(spec, examples, preds, lang, name, details)
+        else:
+            preds = fmt.predict(model, tokenizer, examples, spec, max_length, batch_size, **predict_options)
         for metric, value in fmt.score(examples, preds, spec, language=lang).items():
-            rows.append({"task": spec.name, "language": lang, "split": f"{split}-{perturb}" if perturb else split,
+            rows.append({"task": spec.name, "language": lang, "split": name,
                          "metric": metric,
                          "value": float(value), "n": len(examples)})
     return rows
@@ -161,7 +169,7 @@ def stage_hparams(hparams: dict, stage: str, stage_names) -> dict:
 
 
 def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: dict | None = None,
-                 trust_remote_code: bool = False):
+                 trust_remote_code: bool = False, records: list | None = None):
     """Train phase (iii) of ``task`` on its English data, stage by stage; return (model, tokenizer, log, cfg, rows).
 
     Most tasks train in one stage. A task with several (XCOPA: Social IQa, then COPA, as
@@ -169,7 +177,8 @@ def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: di
     the previous stage's whole model, task head included (saved to a temporary directory and
     loaded back, as the official script continues from the saved Social IQa model). ``rows`` holds
     the English dev scores after every stage: split ``dev`` for the last stage, ``dev-<stage>`` for
-    earlier ones; log entries of a named stage carry ``stage``.
+    earlier ones; log entries of a named stage carry ``stage``. ``records`` (a list) receives the
+    dev sets' prediction records (split names as in ``rows``).
     """
     spec = get_task(task)
     stages = spec.stages(data)
@@ -183,9 +192,12 @@ def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: di
                 [task], start_from, stage_hparams(hparams, name, names), seed, stage_data, trust_remote_code)
             model = shared.heads[key]
             log += [{**entry, "stage": name} for entry in stage_log] if name else stage_log
+            stage_records = None if records is None else []
             dev = evaluate(spec, model, tokenizer, [spec.train_language], "dev", cfg.max_length, stage_data,
-                           **prediction_options(spec, cfg))
+                           records=stage_records, **prediction_options(spec, cfg))
             rows += dev if last else [{**r, "split": f"dev-{name}"} for r in dev]
+            if records is not None:
+                records += stage_records if last else [{**r, "split": f"dev-{name}"} for r in stage_records]
             if not last:   # the next stage starts from this model, head included
                 start_from = str(Path(scratch) / f"stage-{number}")
                 model.save_pretrained(start_from, safe_serialization=True)
@@ -200,7 +212,8 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
     """Run phase (iii): train on the target's English data (if it trains), evaluate zero-shot per language.
 
     Returns a report with result ``rows`` (English dev plus the evaluation split of every language),
-    the loss log and the wall time. Retrieval tasks that do not train are scored from the encoder.
+    the loss log, the wall time and ``predictions``: one record per scored example of every split
+    and language (:mod:`xlib.predictions`; ``study.write_report`` keeps them in ``predictions.parquet``). Retrieval tasks that do not train are scored from the encoder.
     Tasks trained in stages (XCOPA) go through them in turn (:func:`train_target`).
     ``perturb`` lists perturbations (``char``, ``word``) whose test sets are scored too, for MLEM-R.
     """
@@ -212,9 +225,10 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
     unknown = [l for l in languages if l not in spec.languages]
     if unknown:
         raise ValueError(f"task {task!r} has no language(s) {', '.join(unknown)}; expected some of {', '.join(spec.languages)}")
-    log, rows = [], []
+    log, rows, records = [], [], []
     if spec.trains:
-        model, tokenizer, log, cfg, rows = train_target(task, encoder, hparams, seed, data, trust_remote_code)
+        model, tokenizer, log, cfg, rows = train_target(task, encoder, hparams, seed, data, trust_remote_code,
+                                                        records=records)
     else:
         cfg = TrainConfig.from_dict(stage_hparams(hparams, "", [""]))
         tokenizer = load_tokenizer(encoder, trust_remote_code)
@@ -222,8 +236,8 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
     predict = prediction_options(spec, cfg, predict)
     loaded: dict = {}   # each language's test split is read once, also for its perturbed copies
     rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, loaded=loaded,
-                     **predict)
+                     records=records, **predict)
     for kind in perturb or ():
         rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, perturb=kind,
-                         loaded=loaded, **predict)
-    return {"rows": rows, "log": log, "seconds": time.time() - start}
+                         loaded=loaded, records=records, **predict)
+    return {"rows": rows, "log": log, "seconds": time.time() - start, "predictions": records}

@@ -173,10 +173,12 @@ def mlem_heatmap(language_gains: pd.DataFrame, language_order: Sequence[str] | N
 
 
 def mlem_effects(table: pd.DataFrame, baseline: str = "baseline", ax=None,
-                 title: str = "Effect of intermediate training on MLEM"):
-    """Return the Figure of ΔMLEM per condition (x100) with its 95% interval as error bars (``baseline`` left out).
+                 title: str = "Effect of intermediate training on MLEM",
+                 interval_label: str = "95% bootstrap interval"):
+    """Return the Figure of ΔMLEM per condition (x100) with its interval as error bars (``baseline`` left out).
 
-    ``table`` is :func:`xlib.mlem.mlem`'s table. Filled markers: the interval excludes zero.
+    ``table`` is :func:`xlib.mlem.mlem`'s table (or any with condition, delta, ci_low, ci_high);
+    ``interval_label`` says in the axis label what the interval is. Filled markers: the interval excludes zero.
     """
     rows = table[table["condition"] != baseline]
     if rows.empty:
@@ -194,7 +196,7 @@ def mlem_effects(table: pd.DataFrame, baseline: str = "baseline", ax=None,
     ax.scatter(delta[~significant], y[~significant], facecolors="white", edgecolors=colors[~significant], zorder=3, s=40)
     ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
     ax.set_yticks(y, [str(c) for c in rows["condition"]], fontsize=FONT["ticks"])
-    ax.set_xlabel("ΔMLEM over the baseline (x100), 95% bootstrap interval", fontsize=FONT["label"])
+    ax.set_xlabel(f"ΔMLEM over the baseline (x100), {interval_label}", fontsize=FONT["label"])
     ax.set_ylabel("intermediate task", fontsize=FONT["label"])
     limit = _symmetric_limit(np.concatenate([delta, low, high]))
     ax.set_xlim(-1.1 * limit, 1.1 * limit)
@@ -221,7 +223,7 @@ def published_table(published: pd.DataFrame) -> pd.DataFrame:
 
 
 def published_vs_study_figure(published: pd.DataFrame, study_gains: pd.DataFrame, study_intervals=None,
-                              study: str = "study"):
+                              study: str = "study", note: str = "* 95% bootstrap interval excludes 0"):
     """Return a two-panel Figure: Phang et al.'s published gains (left, "n/a" where no source) and the study's (right).
 
     ``published`` is :func:`xlib.analysis.published_gains`; ``study_gains`` is
@@ -239,22 +241,26 @@ def published_vs_study_figure(published: pd.DataFrame, study_gains: pd.DataFrame
     marks = None
     if study_intervals is not None and not study_intervals.empty:
         marks = study_intervals.pivot_table(index="condition", columns="target", values="significant", aggfunc="max")
-    _heatmap(study_gains, axes[1], f"{study}: gain over the baseline (zero-shot languages)\n"
-             "* 95% bootstrap interval excludes 0", xlabel="target task", ylabel="intermediate task", marks=marks)
+    _heatmap(study_gains, axes[1], f"{study}: gain over the baseline (zero-shot languages)\n{note}",
+             xlabel="target task", ylabel="intermediate task", marks=marks)
     fig.tight_layout()
     return fig
 
 
 def render_study_figures(results, out_dir, baseline: str = "baseline", similarity=None, prefix: str = "",
                          headline=None, n_boot: int = 1000, seed: int = 0, language_order_by: str = "similarity",
-                         study: str | None = None) -> list[Path]:
+                         study: str | None = None, predictions_dir=None, correction: str = "holm",
+                         alpha: float = 0.05) -> list[Path]:
     """Return the paths of every study figure written to ``out_dir`` (PNG + PDF each).
 
     ``{prefix}gains_by_target`` (condition x target, ``*`` = 95% interval excludes zero),
     ``{prefix}gains_{target}`` (condition x language per target), ``{prefix}mlem_by_language`` (MLEM's
     per-language gains) and ``{prefix}phang2020_vs_study`` (published numbers beside this study's).
     Languages are ordered by ``similarity`` (default: :func:`xlib.similarity.similarity_to_english`) or,
-    with ``language_order_by="family"``, grouped by family.
+    with ``language_order_by="family"``, grouped by family. With ``predictions_dir`` (the study's runs
+    directory, every phase-(iii) run holding ``predictions.parquet``) the stars and the ΔMLEM intervals come
+    from the paired bootstrap over test examples (:mod:`xlib.significance`), corrected by ``correction``
+    (holm, bh, none); each figure's title names the correction and the number of comparisons.
     """
     from . import mlem
     from .similarity import order_languages, similarity_to_english
@@ -268,21 +274,43 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
             plt.close(fig)
 
     wide = analysis.gain_by_target(results, baseline=baseline, headline=headline)
-    intervals = analysis.gain_intervals(results, baseline, "target", headline, n_boot=n_boot, seed=seed)
-    save(gain_heatmap_targets(wide, intervals=intervals), "gains_by_target")
-    per_language = analysis.gain_intervals(results, baseline, "language", headline, n_boot=n_boot, seed=seed)
+    records = None
+    if predictions_dir is not None:
+        from . import significance
+        records = significance.load_predictions(predictions_dir)
+        intervals = significance.paired_gains(records, baseline, "target", correction, n_boot, seed, alpha)
+        per_language = significance.paired_gains(records, baseline, "language", correction, n_boot, seed, alpha)
+        note = significance.describe(correction, len(intervals), alpha)
+        language_note = significance.describe(correction, len(per_language), alpha)
+    else:
+        intervals = analysis.gain_intervals(results, baseline, "target", headline, n_boot=n_boot, seed=seed)
+        per_language = analysis.gain_intervals(results, baseline, "language", headline, n_boot=n_boot, seed=seed)
+        note = language_note = "* 95% bootstrap interval excludes 0"
+    save(gain_heatmap_targets(wide, intervals=intervals,
+                              title=f"Gain over the baseline (zero-shot languages)\n{note}"), "gains_by_target")
     languages = list(per_language["language"].unique())
     if similarity is None:
         similarity = similarity_to_english(languages, missing="skip")
     order = order_languages(languages, by=language_order_by) if language_order_by == "family" else None
     for target in sorted(per_language["target"].unique()):
-        save(gain_heatmap_languages(per_language, target, language_order=order, similarity=similarity),
+        save(gain_heatmap_languages(per_language, target, language_order=order, similarity=similarity,
+                                    title=f"{target}: gain over the baseline per language\n{language_note}"),
              f"gains_{_file_name(target)}")
     gains = mlem.language_gains(results, baseline, n_boot=n_boot, seed=seed, headline=headline)
     if not gains.empty:
         save(mlem_heatmap(gains, language_order=order, similarity=similarity), "mlem_by_language")
-        table = mlem.mlem(results, baseline, n_boot=n_boot, seed=seed, headline=headline)
-        save(mlem_effects(table, baseline), "mlem_effects")
+        if records is None:
+            save(mlem_effects(mlem.mlem(results, baseline, n_boot=n_boot, seed=seed, headline=headline), baseline),
+                 "mlem_effects")
+        else:
+            paired = significance.paired_mlem(records, baseline, correction=correction, n_boot=n_boot, seed=seed,
+                                              alpha=alpha)
+            table = paired.assign(ci_low=paired["adj_low"], ci_high=paired["adj_high"])
+            level = f"{100 * paired['adj_level'].iloc[0]:.1f}%" if len(paired) else ""
+            save(mlem_effects(table, baseline, interval_label=f"{level} paired bootstrap interval\n"
+                              f"(filled: {significance.describe(correction, len(paired), alpha)[2:]})"),
+                 "mlem_effects")
     label = study or (prefix.rstrip("_") or "this study")
-    save(published_vs_study_figure(analysis.published_gains(), wide, intervals, study=label), "phang2020_vs_study")
+    save(published_vs_study_figure(analysis.published_gains(), wide, intervals, study=label, note=note),
+         "phang2020_vs_study")
     return paths

@@ -213,7 +213,16 @@ def write_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_report(out_dir: str | Path, report: dict) -> Path:
-    """Write a run's report (result rows, loss log, seconds) to ``out_dir/metrics.json`` and return the path."""
+    """Write a run's report (result rows, loss log, seconds) to ``out_dir/metrics.json`` and return the path.
+
+    A report holding ``predictions`` (phase iii) has them written to ``out_dir/predictions.parquet``
+    first and left out of ``metrics.json``; inside a run's temporary directory both are renamed into
+    place together with the run.
+    """
+    if "predictions" in report:
+        from .predictions import write as write_predictions
+        write_predictions(out_dir, report["predictions"])
+        report = {k: v for k, v in report.items() if k != "predictions"}
     path = Path(out_dir) / "metrics.json"
     text = json.dumps(report, indent=1)
     if armed("metrics"):
@@ -245,9 +254,13 @@ def _run_env(run: Run, device: int | str | None) -> None:
         os.environ["CUDA_VISIBLE_DEVICES"] = str(device)
 
 
-def _check_report(path: Path, notebook: str) -> None:
+def _check_report(path: Path, notebook: str, phase: str = "") -> None:
     if not path.exists():
         raise RuntimeError(f"{notebook} finished without writing metrics.json")
+    if phase == "target" and not (path.parent / "predictions.parquet").exists():
+        raise RuntimeError(f"{notebook} finished without writing predictions.parquet (every phase-(iii) run keeps "
+                           "its per-example predictions: study.write_report(out_dir, report) with the report of "
+                           "pipeline.run_target)")
     report = json.loads(path.read_text())
     if not isinstance(report.get("rows"), list):
         raise RuntimeError(f"{path}: expected a report with a list of result 'rows'")
@@ -277,7 +290,7 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     try:
         execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)},
                          log_output=False, cwd=str(Path.cwd()))
-        _check_report(tmp / "metrics.json", run.notebook)
+        _check_report(tmp / "metrics.json", run.notebook, run.phase)
         environment = run_environment(run.parameters.get("encoder"), run.resources.get("cpus") or 1, device,
                                       run.resources.get("gpus") or 0)
         write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
@@ -425,11 +438,14 @@ def resolve_model(params: dict, log=print) -> str:
     return str(ensure_pretrained(params.get("pretrain"), log=log))
 
 
-def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print) -> Path:
-    """Execute ``notebooks/figures.ipynb`` on ``results_csv`` into the study directory and return its path."""
+def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print, analysis: dict | None = None) -> Path:
+    """Execute ``notebooks/figures.ipynb`` on ``results_csv`` into the study directory and return its path.
+
+    ``analysis`` is the params' ``analysis:`` block (``correction``, ``alpha``, ``n_boot``), passed to the notebook.
+    """
     out = results_csv.parent / "figures.ipynb"
     execute_notebook("figures.ipynb", out, {"results_csv": str(results_csv), "figures_dir": str(figures_dir),
-                                            "study": study})
+                                            "study": study, **(analysis or {})})
     log(f"figures written to {figures_dir}/ (executed notebook: {out})")
     return out
 
@@ -468,7 +484,8 @@ def run_study(params: dict, runs_root: str | Path = "runs", jobs: int | None = N
         clean_leftovers(root)  # every run has ended: attempts lost mid-run (e.g. a killed Ray worker) go
     log(f"{len(results)} result rows in {root / 'results.csv'}")
     if figures_dir and not results.empty:
-        render_figures(root / "results.csv", Path(figures_dir), params["study"], log=log)
+        render_figures(root / "results.csv", Path(figures_dir), params["study"], log=log,
+                       analysis=params.get("analysis"))
     log(f"study {params['study']!r}: {len(runs)} runs, {len(failures)} failed, {time.time() - started:.0f}s")
     return _report_failures(failures, log)
 

@@ -25,6 +25,12 @@ class Format:
         """Return one prediction per example, in example order (label id, tag list, answer text...)."""
         raise NotImplementedError
 
+    def predict_details(self, model, tokenizer, examples: Sequence[dict], spec, max_length: int,
+                        batch_size: int = 64, **options) -> tuple[list, dict[str, list]]:
+        """Return ``(predictions, details)``: ``predict``'s output and extra per-example columns kept with the
+        predictions (a dict of lists; none by default)."""
+        return self.predict(model, tokenizer, examples, spec, max_length, batch_size, **options), {}
+
     def score(self, examples: Sequence[dict], predictions: list, spec) -> dict[str, float]:
         """Return the official metrics of this format on a 0-100 scale."""
         raise NotImplementedError

@@ -4,6 +4,7 @@ from __future__ import annotations
 from transformers import AutoModelForSequenceClassification
 
 from .. import metrics
+from ..predictions import softmax
 from .base import Format, forward_outputs
 
 
@@ -31,10 +32,17 @@ class ClassificationFormat(Format):
                  "labels": int(e["label"])} for i, e in enumerate(examples)]
 
     def predict(self, model, tokenizer, examples, spec, max_length, batch_size=64):
-        """Return the predicted label id of every example."""
+        """Return the label id of every example."""
+        return self.predict_details(model, tokenizer, examples, spec, max_length, batch_size)[0]
+
+    def predict_details(self, model, tokenizer, examples, spec, max_length, batch_size=64):
+        """Return (predictions, details): details hold each example's ``confidence`` and ``probabilities`` (softmax)."""
         feats = self.featurize(examples, tokenizer, spec, max_length) if examples else []
         logits = forward_outputs(model, feats, tokenizer.pad_token_id, batch_size)
-        return [int(l.argmax()) for l in logits]
+        probabilities = [softmax(l.tolist()) for l in logits]
+        return ([int(l.argmax()) for l in logits],
+                {"confidence": [float(p.max()) for p in probabilities],
+                 "probabilities": [p.tolist() for p in probabilities]})
 
     def score(self, examples, predictions, spec, language=None):
         """Return ``{"accuracy": ...}`` on a 0-100 scale."""

@@ -95,18 +95,25 @@ class RetrievalFormat(Format):
         candidate ``pool`` (LAReQA, Mewsli-X, BUCC) go to ``ranking``: the ``top_k`` candidate ids per
         query, or for BUCC (metric ``f1``) the mined ``(target id, score)`` per source sentence.
         """
+        return self.predict_details(model, tokenizer, examples, spec, max_length, batch_size, layer, direction, top_k,
+                                    neighborhood, query_length, candidate_length)[0]
+
+    def predict_details(self, model, tokenizer, examples, spec, max_length, batch_size=128, layer=-1,
+                        direction="en->xx", top_k=20, neighborhood=4, query_length=None, candidate_length=None):
+        """Return (predictions, details) as ``predict``; bitext search adds each query's ``top_k`` retrieved indices."""
         layer = getattr(model, "pool_layer", layer)  # a trained dual encoder is read as it was trained
         pooling = getattr(model, "pooling", "mean")
         if examples and "pool" in examples[0]:
             from . import ranking
             if spec.metric == "f1":
-                return ranking.mine(model, tokenizer, examples, layer, max_length, batch_size, neighborhood)
+                return ranking.mine(model, tokenizer, examples, layer, max_length, batch_size, neighborhood), {}
             return ranking.rank(model, tokenizer, examples, layer, max_length, batch_size, top_k, pooling=pooling,
-                                query_length=query_length, candidate_length=candidate_length)
+                                query_length=query_length, candidate_length=candidate_length), {}
         src = embed(model, tokenizer, [e["source"] for e in examples], layer, max_length, batch_size)
         tgt = embed(model, tokenizer, [e["target"] for e in examples], layer, max_length, batch_size)
         queries, pool = (tgt, src) if direction == "en->xx" else (src, tgt)
-        return nearest(queries, pool, k=1)[1][:, 0].tolist()
+        top = nearest(queries, pool, k=max(1, int(top_k)))[1].tolist()
+        return [row[0] for row in top], {"top_k": top}
 
     def score(self, examples, predictions, spec, language=None):
         """Return ``{"accuracy": ...}`` (share of queries whose nearest neighbour is their translation), or the

@@ -1,0 +1,404 @@
+"""Paired significance of the gain of each condition over the baseline, from the runs' kept predictions.
+
+The unit resampled is the **test example**: every condition and seed is scored on the same test
+examples of a (target, language), so one bootstrap draw picks the same examples (with replacement)
+for every condition and seed, and every score is recomputed on that draw from the per-example
+columns of ``predictions.parquet`` (:func:`xlib.predictions.metric`: mean per-example score, or micro
+F1 of summed counts for tagging and BUCC). With several seeds, each draw also resamples each
+condition's seeds with replacement, independently per condition (seed 0 of one condition is no
+replicate of seed 0 of another). **Languages are not resampled**: the intervals are about these
+languages, not a population of languages.
+
+Three families of comparisons, each corrected for its own number of comparisons ``m``:
+
+- per (condition, target, language): the gain in the task metric (points);
+- per (condition, target): the mean over the zero-shot languages of those gains;
+- ΔMLEM per condition (:mod:`xlib.mlem`, recomputed on every draw: normalisation included).
+
+Each comparison gets a two-sided bootstrap p-value (twice the smaller share of draws on either
+side of zero, (count + 1) / (B + 1)), a p-value adjusted by ``correction`` (``holm``, ``bh`` for
+Benjamini–Hochberg, or ``none``), ``significant`` = adjusted p < ``alpha``, the raw 95% percentile
+interval (``ci_low``, ``ci_high``) and an interval at the corrected level (``adj_low``,
+``adj_high``): Bonferroni's 1 - alpha/m for Holm, Benjamini–Yekutieli's false-coverage-rate level
+1 - R·alpha/m (R = number of significant comparisons) for BH, the raw one for ``none``.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import analysis, predictions
+
+CORRECTIONS = ("holm", "bh", "none")
+ALPHA = 0.05
+CELL = ["condition", "seed", "target", "language"]
+
+
+# ------------------------------------------------------------------------------------ corrections
+
+def holm(p_values) -> np.ndarray:
+    """Return Holm's step-down adjusted p-values (same order as given; NaN stays NaN)."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    m = ok.size
+    if m == 0:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def benjamini_hochberg(p_values) -> np.ndarray:
+    """Return Benjamini–Hochberg adjusted p-values (q-values; same order as given; NaN stays NaN)."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    m = ok.size
+    if m == 0:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    scaled = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def adjust(p_values, correction: str) -> np.ndarray:
+    """Return ``p_values`` adjusted by ``correction`` (holm, bh or none)."""
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction={correction!r} is not supported; expected one of {', '.join(CORRECTIONS)}")
+    if correction == "holm":
+        return holm(p_values)
+    if correction == "bh":
+        return benjamini_hochberg(p_values)
+    return np.asarray(p_values, dtype=float).copy()
+
+
+def describe(correction: str, m: int, alpha: float = ALPHA) -> str:
+    """Return a one-line description of what a star means, naming the correction and the number of comparisons."""
+    name = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}[correction]
+    return f"* paired bootstrap p < {alpha:g} after {name} correction over {m} comparisons"
+
+
+# ------------------------------------------------------------------------------------ loading
+
+def load_predictions(study_dir) -> pd.DataFrame:
+    """Return the prediction records of every finished phase-(iii) run under ``study_dir`` with condition, target, seed, run_id.
+
+    A run without ``predictions.parquet`` or with an unreadable one raises an error naming the run and file.
+    """
+    from .study import is_finished
+    root = Path(study_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no runs directory {root}")
+    frames = []
+    for run_dir in sorted(p for p in root.iterdir() if p.is_dir() and is_finished(p)):
+        meta = json.loads((run_dir / "run.json").read_text())
+        if meta.get("phase") != "target":
+            continue
+        frame = predictions.read(run_dir)
+        frames.append(frame.assign(condition=meta["condition"], target=meta["target"], seed=int(meta["seed"]),
+                                   run_id=meta["run_id"]))
+    if not frames:
+        raise FileNotFoundError(f"{root}: no finished phase-(iii) run with predictions")
+    return pd.concat(frames, ignore_index=True)
+
+
+def _eval_records(records: pd.DataFrame) -> pd.DataFrame:
+    """Return the records of each target's evaluation split (the split scored in the most languages)."""
+    parts = [part[part["split"] == analysis._eval_split(part)] for _, part in records.groupby("target", sort=True)]
+    return pd.concat(parts, ignore_index=True) if parts else records.iloc[:0]
+
+
+def _stream(*keys) -> np.random.Generator:
+    """Return a generator seeded from ``keys`` (ints and strings; crc32, never Python's salted hash)."""
+    return np.random.default_rng([k if isinstance(k, int) else zlib.crc32(str(k).encode()) for k in keys])
+
+
+def _values(part: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
+    """Return the metric of one run's records on every row of example indices ``idx`` (draws x examples)."""
+    if "tp" in part and part["tp"].notna().all():
+        tp = part["tp"].to_numpy(float)[idx].sum(1)
+        n_pred = part["n_pred"].to_numpy(float)[idx].sum(1)
+        n_gold = part["n_gold"].to_numpy(float)[idx].sum(1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            precision, recall = tp / n_pred, tp / n_gold
+            f1 = 200.0 * precision * recall / (precision + recall)
+        return np.where(tp > 0, f1, 0.0)
+    return part["score"].to_numpy(float)[idx].mean(1)
+
+
+def cell_draws(records: pd.DataFrame, n_boot: int = 1000, seed: int = 0, paired: bool = True):
+    """Return (cells, draws): one row per (condition, seed, target, language) and its metric on each draw.
+
+    ``draws`` is (cells x (1 + n_boot)); column 0 is the score on all examples, the others on the
+    bootstrap draws of the examples: the same draw for every cell of a (target, language) when
+    ``paired``, an independent draw per cell otherwise. Cells of one (target, language) must hold the
+    same example ids in the same order (ValueError naming the runs otherwise).
+    """
+    records = _eval_records(records)
+    cells, draws = [], []
+    for (target, language), part in records.groupby(["target", "language"], sort=True):
+        runs = {key: rows for key, rows in part.groupby(["condition", "seed"], sort=True)}
+        reference_key, reference = next(iter(runs.items()))
+        ids = reference["id"].tolist()
+        for key, rows in runs.items():
+            if rows["id"].tolist() != ids:
+                raise ValueError(f"{target}/{language}: run {rows['run_id'].iloc[0]!r} scored other test examples "
+                                 f"than run {reference['run_id'].iloc[0]!r} ({len(rows)} vs {len(ids)} ids, or "
+                                 f"another order); a paired comparison needs the same examples")
+        n = len(ids)
+        shared = _stream(seed, target, language).integers(0, n, size=(n_boot, n))
+        for (condition, run_seed), rows in runs.items():
+            idx = shared if paired else _stream(seed, target, language, condition, int(run_seed)).integers(
+                0, n, size=(n_boot, n))
+            idx = np.vstack([np.arange(n)[None, :], idx])
+            cells.append({"condition": condition, "seed": int(run_seed), "target": target, "language": language,
+                          "n_examples": n})
+            draws.append(_values(rows, idx))
+    return pd.DataFrame(cells), np.vstack(draws) if draws else np.empty((0, n_boot + 1))
+
+
+def _seed_draws(cells: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    """Return {condition: (1 + n_boot) x n_seeds indices into its sorted seeds}; row 0 is every seed once."""
+    out = {}
+    for condition in sorted(cells["condition"].unique()):
+        seeds = sorted(cells.loc[cells["condition"] == condition, "seed"].unique())
+        drawn = _stream(seed, "seeds", condition).integers(0, len(seeds), size=(n_boot, len(seeds)))
+        out[condition] = (seeds, np.vstack([np.arange(len(seeds))[None, :], drawn]))
+    return out
+
+
+def _seed_mean(matrix: np.ndarray, seed_idx: np.ndarray) -> np.ndarray:
+    """Return the mean over resampled seeds per draw: ``matrix`` is (seeds x draws), ``seed_idx`` (draws x seeds)."""
+    picked = matrix[seed_idx.T, np.arange(matrix.shape[1])[None, :]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(picked, axis=0)
+
+
+def _matrix(cells, draws, condition, seeds, mask) -> np.ndarray:
+    """Return the (seeds x draws) matrix of the cells selected by ``mask`` for ``condition`` (NaN: missing seed)."""
+    out = np.full((len(seeds), draws.shape[1]), np.nan)
+    position = {s: i for i, s in enumerate(seeds)}
+    for row in np.flatnonzero(mask & (cells["condition"] == condition).to_numpy()):
+        out[position[cells["seed"].iat[row]]] = draws[row]
+    return out
+
+
+def p_value(gain_draws: np.ndarray) -> float:
+    """Return the two-sided bootstrap p-value of gain draws: 2 x the smaller share on either side of 0, (k+1)/(B+1)."""
+    d = np.asarray(gain_draws, dtype=float)
+    d = d[np.isfinite(d)]
+    if d.size == 0 or np.all(d == d[0]) and d[0] == 0:
+        return 1.0
+    below = (np.sum(d <= 0) + 1) / (d.size + 1)
+    above = (np.sum(d >= 0) + 1) / (d.size + 1)
+    return float(min(1.0, 2 * min(below, above)))
+
+
+def _interval(d: np.ndarray, level: float) -> tuple[float, float]:
+    from .bootstrap import percentile_interval
+    return percentile_interval(d, level)
+
+
+def _finish(rows: list[dict], gain_draws: list[np.ndarray], correction: str, alpha: float) -> pd.DataFrame:
+    """Return ``rows`` with p-values, the correction, significance and raw and corrected intervals."""
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["p_value"] = [p_value(d) for d in gain_draws]
+    frame["p_adjusted"] = adjust(frame["p_value"], correction)
+    frame["significant"] = frame["p_adjusted"] < alpha
+    m = len(frame)
+    rejected = int(frame["significant"].sum())
+    level = {"holm": 1 - alpha / m, "bh": 1 - max(rejected, 1) * alpha / m, "none": 1 - alpha}[correction]
+    raw = [_interval(d, 1 - alpha) for d in gain_draws]
+    adjusted = [_interval(d, level) for d in gain_draws]
+    frame["ci_low"], frame["ci_high"] = [r[0] for r in raw], [r[1] for r in raw]
+    frame["adj_low"], frame["adj_high"] = [a[0] for a in adjusted], [a[1] for a in adjusted]
+    frame["correction"], frame["m"], frame["adj_level"] = correction, m, level
+    return frame
+
+
+def paired_gains(records: pd.DataFrame, baseline: str = "baseline", by: str = "language",
+                 correction: str = "holm", n_boot: int = 1000, seed: int = 0, alpha: float = ALPHA,
+                 include_english: bool = False, paired: bool = True,
+                 source_language: str = analysis.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Return the gain of every condition over ``baseline`` with paired-bootstrap intervals and corrected tests.
+
+    ``by="language"``: one row per (condition, target, language); ``by="target"``: per (condition, target),
+    the mean over languages (English left out unless ``include_english``). Columns condition, target,
+    [language,] gain, ci_low, ci_high, p_value, p_adjusted, significant, adj_low, adj_high, correction,
+    m, adj_level, n_examples, n_seeds. ``paired=False`` draws each run's examples independently (the
+    unpaired bootstrap, for comparison only).
+    """
+    if by not in ("language", "target"):
+        raise ValueError(f"by={by!r}; expected 'language' or 'target'")
+    adjust([], correction)
+    cells, draws = cell_draws(records, n_boot, seed, paired)
+    if baseline not in set(cells["condition"]):
+        raise ValueError(f"baseline condition {baseline!r} has no predictions; conditions: "
+                         f"{', '.join(analysis.condition_order(cells['condition'].unique()))}")
+    seed_draws = _seed_draws(cells, n_boot, seed)
+    rows, gains = [], []
+    conditions = [c for c in analysis.condition_order(cells["condition"].unique(), baseline) if c != baseline]
+    for condition in conditions:
+        for target in sorted(cells.loc[cells["condition"] == condition, "target"].unique()):
+            per_language, n_examples = {}, {}
+            languages = analysis.language_order(cells.loc[cells["target"] == target, "language"].unique())
+            for language in languages:
+                mask = ((cells["target"] == target) & (cells["language"] == language)).to_numpy()
+                t_seeds, t_idx = seed_draws[condition]
+                c_seeds, c_idx = seed_draws[baseline]
+                treated = _seed_mean(_matrix(cells, draws, condition, t_seeds, mask), t_idx)
+                control = _seed_mean(_matrix(cells, draws, baseline, c_seeds, mask), c_idx)
+                if np.isnan(treated[0]) or np.isnan(control[0]):
+                    continue   # missing on one side: no gain, never a zero
+                per_language[language] = treated - control
+                n_examples[language] = int(cells.loc[mask, "n_examples"].iloc[0])
+            n_seeds = len(seed_draws[condition][0])
+            if by == "language":
+                for language, d in per_language.items():
+                    rows.append({"condition": condition, "target": target, "language": language, "gain": float(d[0]),
+                                 "n_examples": n_examples[language], "n_seeds": n_seeds})
+                    gains.append(d[1:])
+                continue
+            used = [l for l in per_language if include_english or l != source_language]
+            if not used:
+                continue
+            d = np.mean([per_language[l] for l in used], axis=0)
+            rows.append({"condition": condition, "target": target, "gain": float(d[0]),
+                         "n_examples": int(sum(n_examples[l] for l in used)), "n_seeds": n_seeds,
+                         "n_languages": len(used)})
+            gains.append(d[1:])
+    return _finish(rows, gains, correction, alpha)
+
+
+def _normalize_draws(values: np.ndarray, method: str) -> np.ndarray:
+    """Return (cells x draws) ``values`` normalised per draw over the cells, as :func:`xlib.mlem.normalize`."""
+    if method == "none":
+        return values / 100.0
+    if method == "minmax":
+        low, high = values.min(axis=0), values.max(axis=0)
+        span = np.where(high > low, high - low, 1.0)
+        return np.where(high > low, (values - low) / span, 0.5)
+    if values.shape[0] < 2:
+        return np.full(values.shape, 0.5)
+    sd = values.std(axis=0, ddof=1)
+    ok = np.isfinite(sd) & (sd > 0)
+    z = np.clip((values - values.mean(axis=0)) / np.where(ok, sd, 1.0), -2.0, 2.0)
+    return np.where(ok, (z + 2.0) / 4.0, 0.5)
+
+
+def paired_mlem(records: pd.DataFrame, baseline: str = "baseline", normalize: str = "minmax", mode: str = "joint",
+                include_english: bool = True, correction: str = "holm", n_boot: int = 1000, seed: int = 0,
+                alpha: float = ALPHA, source_language: str = analysis.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Return ΔMLEM per condition with a paired bootstrap over test examples (and seeds), MLEM recomputed per draw.
+
+    Columns condition, delta, ci_low, ci_high, p_value, p_adjusted, significant, adj_low, adj_high,
+    correction, m, adj_level, n_seeds, n_languages. ``delta`` equals :func:`xlib.mlem.mlem`'s on the
+    same runs; the interval keeps the languages fixed (they are not resampled).
+    """
+    from .mlem import MODES, NORMALIZATIONS, _check_choice
+    _check_choice("normalize", normalize, NORMALIZATIONS)
+    _check_choice("mode", mode, MODES)
+    adjust([], correction)
+    cells, draws = cell_draws(records, n_boot, seed, paired=True)
+    if baseline not in set(cells["condition"]):
+        raise ValueError(f"baseline condition {baseline!r} has no predictions")
+    normalized = np.full(draws.shape, np.nan)
+    groups = ["target"] if mode == "joint" else ["condition", "seed", "target"]
+    for _, part in cells.groupby(groups, sort=False):
+        normalized[part.index] = _normalize_draws(draws[part.index], normalize)
+    if not include_english:
+        keep = (cells["language"] != source_language).to_numpy()
+        cells, normalized = cells[keep].reset_index(drop=True), normalized[keep]
+    languages = analysis.language_order(cells["language"].unique())
+    seed_draws = _seed_draws(cells, n_boot, seed)
+    headline = {}
+    for condition, (seeds, idx) in seed_draws.items():
+        per_language = []
+        for language in languages:
+            # A[m, l] per seed: mean over the tasks that have the language
+            matrix = np.full((len(seeds), draws.shape[1]), np.nan)
+            for i, s in enumerate(seeds):
+                rows = ((cells["condition"] == condition) & (cells["seed"] == s)
+                        & (cells["language"] == language)).to_numpy()
+                if rows.any():
+                    matrix[i] = normalized[rows].mean(axis=0)
+            per_language.append(_seed_mean(matrix, idx))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            headline[condition] = np.nanmean(np.vstack(per_language), axis=0)
+    rows, gains = [], []
+    for condition in analysis.condition_order(headline, baseline):
+        if condition == baseline:
+            continue
+        d = headline[condition] - headline[baseline]
+        rows.append({"condition": condition, "delta": float(d[0]), "n_seeds": len(seed_draws[condition][0]),
+                     "n_languages": len(languages)})
+        gains.append(d[1:])
+    return _finish(rows, gains, correction, alpha)
+
+
+def one_seed_warning(records: pd.DataFrame) -> str | None:
+    """Return a plain warning when some condition has a single seed (intervals then cover test examples only), else None."""
+    seeds = records.groupby("condition")["seed"].nunique()
+    single = sorted(seeds[seeds < 2].index)
+    if not single:
+        return None
+    return (f"WARNING: {len(single)} condition(s) have ONE seed ({', '.join(map(str, single))}). Their intervals "
+            "cover the sampling of test examples only, not the variation between training runs (seeds), which "
+            "is often as large as the effects studied here. Read them as a lower bound on the uncertainty; "
+            "run at least three seeds before drawing conclusions.")
+
+
+def has_predictions(study_dir) -> bool:
+    """Return whether ``study_dir`` has finished phase-(iii) runs and every one of them keeps ``predictions.parquet``."""
+    from .study import is_finished
+    root = Path(study_dir)
+    runs = [p for p in sorted(root.iterdir()) if p.is_dir() and p.name.startswith("target--") and is_finished(p)] \
+        if root.is_dir() else []
+    return bool(runs) and all((p / predictions.FILE).exists() for p in runs)
+
+
+def explain(records: pd.DataFrame, correction: str, alpha: float = ALPHA, families: dict | None = None) -> str:
+    """Return, in words (Markdown), what the paired intervals of ``records`` cover and how they were corrected.
+
+    ``families`` maps a family name to its number of comparisons ``m`` (shown with the correction).
+    """
+    scored = _eval_records(records)
+    n_examples = scored.groupby(["target", "language"])["id"].nunique()
+    seeds = scored.groupby("condition")["seed"].nunique()
+    name = {"holm": "Holm's step-down", "bh": "Benjamini–Hochberg's", "none": "no"}[correction]
+    level = {"holm": "Bonferroni level 1 - α/m", "bh": "false-coverage-rate level 1 - R·α/m (R = significant "
+             "comparisons)", "none": f"level {1 - alpha:.0%}"}[correction]
+    lines = [
+        f"**What each interval covers.** Every interval here comes from a paired bootstrap over **test examples**: "
+        f"each draw picks, with replacement, the same test examples of a (target, language) for the condition and "
+        f"for the baseline ({n_examples.min()}–{n_examples.max()} examples per target and language, "
+        f"{len(n_examples)} (target, language) test sets), and rescores both from their kept predictions.",
+        f"**Seeds:** {seeds.min()}–{seeds.max()} per condition; " + (
+            "each draw also resamples every condition's seeds, so the intervals include the variation between "
+            "training runs." if seeds.min() > 1 else
+            "with one seed there is nothing to resample: the intervals do not include the variation between "
+            "training runs."),
+        "**Languages are fixed:** the per-target gain and ΔMLEM average the study's languages, which are not "
+        "resampled; the intervals speak about these languages, not about other languages.",
+        f"**Multiple comparisons:** stars and `significant` use {name} correction at α = {alpha:g} within each "
+        "family" + (" (" + "; ".join(f"{k}: m = {v}" for k, v in families.items()) + ")" if families else "")
+        + f"; `ci_low`/`ci_high` are the uncorrected {1 - alpha:.0%} intervals, `adj_low`/`adj_high` the "
+        f"intervals at the {level}.",
+    ]
+    warning = one_seed_warning(records)
+    if warning:
+        lines.append(f"**{warning}**")
+    return "\n\n".join(lines)
