@@ -91,13 +91,14 @@ def compare_environments(runs_a: dict[str, dict], runs_b: dict[str, dict]) -> li
         if va and vb and va != vb:
             reasons.append(f"{words}: A {', '.join(map(str, va))}; B {', '.join(map(str, vb))}")
     shared = sorted(set(runs_a) & set(runs_b))
-    starts = [rid for rid in shared if not runs_a[rid].get("depends_on")]   # runs that load the pretrained model
+    recorded = [rid for rid in shared if _model(runs_a[rid]) and _model(runs_b[rid])]
+    starts = [rid for rid in recorded if not runs_a[rid].get("depends_on")]   # runs that load the pretrained model
     models = [rid for rid in starts if _model(runs_a[rid]) != _model(runs_b[rid])]
     if models:
         reasons.append(f"the pretrained model's bytes differ ({len(models)} run(s) that start from it, e.g. "
                        f"{models[0]}: A {_model(runs_a[models[0]])}, B {_model(runs_b[models[0]])}); every "
                        "score after it can differ")
-    later = [rid for rid in shared if runs_a[rid].get("depends_on") and _model(runs_a[rid]) != _model(runs_b[rid])]
+    later = [rid for rid in recorded if runs_a[rid].get("depends_on") and _model(runs_a[rid]) != _model(runs_b[rid])]
     if later and not models:
         reasons.append(f"the phase-(ii) checkpoint that {len(later)} run(s) start from differs, e.g. {later[0]}")
     params = [rid for rid in shared if _settings(runs_a[rid]) != _settings(runs_b[rid])]
