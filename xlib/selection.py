@@ -49,5 +49,5 @@ class DevSelection:
         """Load the best weights into ``model``; return the log entry that says which step they are from."""
         if self.best_state is not None:
             model.load_state_dict(self.best_state)
-        return {"step": self.best_step, "task": "dev-selection", "best_dev_score": self.best_score,
+        return {"step": self.best_step, "task": "dev-selection-best", "best_dev_score": self.best_score,
                 "validations": len(self.history)}
