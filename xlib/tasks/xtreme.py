@@ -12,7 +12,7 @@ import functools
 
 from ..loaders import classification, qa, retrieval, tagging, xcopa
 from ..loaders.common import DataFileError
-from ..loaders.gold import refuse_stripped_gold
+from ..loaders.gold import refuse_stripped_gold, xtreme_test_file_note
 from . import TaskSpec, register
 
 LANGUAGES = {
@@ -82,7 +82,8 @@ def _naming_task(loader):
             return refuse_stripped_gold(spec, split, language, loader(spec, split, language, **options))
         except DataFileError as exc:
             if not str(exc).startswith("task "):
-                exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}",)
+                exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}"
+                            f"{xtreme_test_file_note(spec.name, exc.path)}",)
             raise
     return _load
 
