@@ -2,11 +2,15 @@
 """Training, evaluation and retrieval-search throughput: the standard recipe against xlib, side by side.
 
 Trains the same randomly initialised XLM-R-architecture sequence-pair classifier on the same
-synthetic XNLI-like data for the same number of steps, twice in this one process:
+synthetic XNLI-like data for the same number of steps, three times in this one process:
 
 (a) the standard recipe: ``transformers.Trainer`` as in the Hugging Face XNLI example
     (``run_xnli.py`` defaults: every example padded to ``max_seq_length`` 128, fp32, the
-    Trainer's default optimizer), and
+    Trainer's default optimizer),
+(c) the peer at its best: the same Trainer with length-grouped batches
+    (``train_sampling_strategy="group_by_length"``, the transformers 5 name of the old
+    ``group_by_length=True``) and dynamic padding (``DataCollatorWithPadding``), bf16 (``bf16=True``)
+    on GPUs that support it, fp32 on CPU unless ``--cpu-bf16``, and
 (b) ``xlib.train.train``: length-grouped batches padded to their longest member, fused AdamW,
     bf16 autocast on GPUs that support it (fp32 on CPU).
 
@@ -16,7 +20,8 @@ clipping. Throughput counts real (non-padding) tokens only and is measured from 
 N times, alternating, and the best of each is reported. Then it times evaluation (tokens per
 second; Trainer.predict padded to max length vs ``forward_outputs``) and exact cosine top-k
 retrieval search (queries per second at each ``--candidates`` pool size), prints the compute that
-phase-(ii) reuse saves on the study grids, and ends with ``speedup: <(b)/(a) training tokens/s>``.
+phase-(ii) reuse saves on the study grids, and ends with ``speedup: <(b)/(a) training tokens/s>`` and
+``speedup_vs_best: <(b)/(c) training tokens/s>`` (best of the repeats of each).
 
 The length distribution (XNLI/MNLI premise + hypothesis in XLM-R subword tokens, specials included):
 log-normal with median ``--median-length`` 40 and sigma 0.5 (mean about 45), clipped to [8, max length].
@@ -85,6 +90,9 @@ def parse_args(argv=None):
                    help="time base of tokens/s (auto: wall on a GPU; process CPU time on CPU, which other "
                         "load on a shared machine does not inflate)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument("--cpu-bf16", action="store_true",
+                   help="on CPU, train (b) and (c) under bf16 autocast (the Trainer's bf16=True, xlib's "
+                        "mixed_precision bf16); (a) stays the fp32 recipe")
     p.add_argument("--lr", type=float, default=1e-5)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
@@ -184,16 +192,40 @@ def tokens_per_second(step_end, step_tokens, warmup: int) -> float:
     return sum(step_tokens[warmup:]) / (step_end[-1] - step_end[warmup - 1])
 
 
-def run_standard(model, feats, args, device, workdir):
-    """Train with transformers.Trainer as in the XNLI example; return (tokens/s, peak MiB, model, seconds)."""
+def padding_tokenizer():
+    """Return a tokenizer that only pads (``<pad>`` = PAD), for DataCollatorWithPadding on pre-tokenised ids."""
+    from tokenizers import Tokenizer, models
+    from transformers import PreTrainedTokenizerFast
+    vocab = {"<s>": BOS, "<pad>": PAD, "</s>": EOS, "<unk>": 3}
+    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer(models.WordLevel(vocab, unk_token="<unk>")),
+                                   bos_token="<s>", pad_token="<pad>", eos_token="</s>", unk_token="<unk>")
+
+
+def standard_collator(grouped: bool):
+    """Return the Trainer's collator: default_data_collator on padded rows (a), DataCollatorWithPadding (c)."""
+    from transformers import DataCollatorWithPadding, default_data_collator
+    return DataCollatorWithPadding(padding_tokenizer()) if grouped else default_data_collator
+
+
+def peer_bf16(args, device) -> bool:
+    """Return whether (c) trains in bf16: on GPUs that support it (the peer at its best), on CPU with --cpu-bf16."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    return bool(args.cpu_bf16)
+
+
+def run_standard(model, feats, args, device, workdir, grouped: bool = False):
+    """Train with transformers.Trainer as in the XNLI example (``grouped``: length-grouped batches with
+    dynamic padding, the peer at its best); return (tokens/s, peak MiB, trainer, seconds)."""
     from datasets import Dataset
-    from transformers import Trainer, TrainerCallback, TrainingArguments, default_data_collator
+    from transformers import Trainer, TrainerCallback, TrainingArguments
     from transformers.trainer_callback import PrinterCallback
 
     batch_tokens = []
+    collator = standard_collator(grouped)
 
-    def collate(rows):  # the example's collator, counting the real tokens it hands over
-        batch = default_data_collator(rows)
+    def collate(rows):  # the recipe's collator, counting the real tokens it hands over
+        batch = collator(rows)
         batch_tokens.append(int(batch["attention_mask"].sum()))
         return batch
 
@@ -214,9 +246,11 @@ def run_standard(model, feats, args, device, workdir):
         logging_strategy="no", save_strategy="no",
         report_to="none", seed=args.seed, disable_tqdm=True, use_cpu=device.type == "cpu",
         dataloader_num_workers=0, per_device_eval_batch_size=args.batch_size,
+        train_sampling_strategy="group_by_length" if grouped else "random",
+        bf16=grouped and peer_bf16(args, device),
         **({"gradient_checkpointing": True} if args.gradient_checkpointing else {}))
     trainer = Trainer(model=model, args=targs, data_collator=collate, callbacks=[Clock()],
-                      train_dataset=Dataset.from_list(padded(feats, args.max_length)))
+                      train_dataset=Dataset.from_list(feats if grouped else padded(feats, args.max_length)))
     trainer.remove_callback(PrinterCallback)
     start = time.perf_counter()
     with PeakMemory(device) as mem:
@@ -232,7 +266,8 @@ def run_xlib(model, feats, args, device):
 
     cfg = TrainConfig(learning_rate=args.lr, max_steps=args.steps, batch_size=args.batch_size,
                       grad_accum=args.grad_accum, warmup_ratio=0.1, weight_decay=0.01,
-                      max_length=args.max_length, gradient_checkpointing=args.gradient_checkpointing)
+                      max_length=args.max_length, gradient_checkpointing=args.gradient_checkpointing,
+                      mixed_precision="bf16" if args.cpu_bf16 and device.type == "cpu" else "auto")
     stats: dict = {}
     start = time.perf_counter()
     with PeakMemory(device) as mem:
@@ -244,10 +279,11 @@ def run_xlib(model, feats, args, device):
     return tps, mem, shared.heads["bench"], seconds, stats
 
 
-def eval_standard(trainer, feats, args, device) -> dict:
-    """Return real tokens per second (per clock) of Trainer.predict on features padded to max length."""
+def eval_standard(trainer, feats, args, device, grouped: bool = False) -> dict:
+    """Return real tokens per second (per clock) of Trainer.predict on features padded to max length
+    (``grouped``: padded per batch by the trainer's DataCollatorWithPadding, in the data's order)."""
     from datasets import Dataset
-    ds = Dataset.from_list(padded(feats, args.max_length))
+    ds = Dataset.from_list(feats if grouped else padded(feats, args.max_length))
     with Clocks(device) as t:
         trainer.predict(ds)
     return t.rate(sum(len(f["input_ids"]) for f in feats))
@@ -337,18 +373,24 @@ def main(argv=None) -> int:
     def other(tps):
         return f" [{other_clock}: {tps[other_clock]:,.0f} tokens/s]"
 
-    runs = []  # per repeat: (a) and (b) training tokens/s, (a) and (b) evaluation tokens/s
+    runs = []  # per repeat: training tokens/s of (a), (b), (c), then evaluation tokens/s of (a), (b), (c)
     for repeat in range(1, args.repeats + 1):
         tag = f" [repeat {repeat}/{args.repeats}]" if args.repeats > 1 else ""
-        with tempfile.TemporaryDirectory() as workdir:
-            tps_a, mem_a, trainer, sec_a = run_standard(copy.deepcopy(base), train_feats, args, device, workdir)
-            print(f"(a) standard recipe (Trainer, pad to {args.max_length}, fp32){tag}: {tps_a[clock]:,.0f} real "
-                  f"tokens/s, {mem_a}, {sec_a:.1f} s total{other(tps_a)}", flush=True)
-            ev_a = eval_standard(trainer, eval_feats, args, device)
-            del trainer  # free (a)'s model and optimizer before (b) is measured
-            gc.collect()
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
+        peers = {}
+        for grouped, label in ((False, f"(a) standard recipe (Trainer, pad to {args.max_length}, fp32)"),
+                               (True, "(c) peer at its best (Trainer, group_by_length + DataCollatorWithPadding, "
+                                      f"{'bf16' if peer_bf16(args, device) else 'fp32'})")):
+            with tempfile.TemporaryDirectory() as workdir:
+                tps, mem, trainer, sec = run_standard(copy.deepcopy(base), train_feats, args, device, workdir,
+                                                      grouped)
+                print(f"{label}{tag}: {tps[clock]:,.0f} real tokens/s, {mem}, {sec:.1f} s total{other(tps)}",
+                      flush=True)
+                peers[grouped] = (tps, eval_standard(trainer, eval_feats, args, device, grouped))
+                del trainer  # free the peer's model and optimizer before the next path is measured
+                gc.collect()
+                if device.type == "cuda":
+                    torch.cuda.empty_cache()
+        (tps_a, ev_a), (tps_c, ev_c) = peers[False], peers[True]
         tps_b, mem_b, model_b, sec_b, stats = run_xlib(copy.deepcopy(base), train_feats, args, device)
         precision = "bf16" if stats["mixed_precision"] == "bf16" else "fp32"
         print(f"(b) xlib (length-grouped dynamic padding, fused AdamW, {precision}){tag}: {tps_b[clock]:,.0f} real "
@@ -356,18 +398,23 @@ def main(argv=None) -> int:
               f"{1 - stats['tokens'] / stats['padded_tokens']:.3f}{other(tps_b)}", flush=True)
         ev_b = eval_xlib(model_b, eval_feats, args, device)
         print(f"evaluation{tag}: (a) Trainer.predict padded to {args.max_length}, batch {args.batch_size}: "
-              f"{ev_a[clock]:,.0f} tokens/s  (b) xlib sorted batches of {args.eval_batch_size}, inference mode: "
-              f"{ev_b[clock]:,.0f} tokens/s  ratio {ev_b[clock] / ev_a[clock]:.2f}", flush=True)
+              f"{ev_a[clock]:,.0f} tokens/s  (c) Trainer.predict padded per batch: {ev_c[clock]:,.0f} tokens/s  "
+              f"(b) xlib sorted batches of {args.eval_batch_size}, inference mode: {ev_b[clock]:,.0f} tokens/s  "
+              f"ratio {ev_b[clock] / ev_a[clock]:.2f} (vs best {ev_b[clock] / ev_c[clock]:.2f})", flush=True)
         del model_b
         gc.collect()
-        runs.append((tps_a, tps_b, ev_a, ev_b))
+        runs.append((tps_a, tps_b, tps_c, ev_a, ev_b, ev_c))
     print(f"peak memory is {'CUDA allocated memory' if device.type == 'cuda' else 'the process peak RSS (VmHWM)'}"
           " during each training call")
-    tps_a, tps_b = max(r[0][clock] for r in runs), max(r[1][clock] for r in runs)
+    tps_a, tps_b, tps_c = (max(r[i][clock] for r in runs) for i in range(3))
+    ev_a, ev_b, ev_c = (max(r[i][clock] for r in runs) for i in range(3, 6))
     if args.repeats > 1:
-        print(f"best of {args.repeats}: training (a) {tps_a:,.0f}  (b) {tps_b:,.0f} real tokens/s; evaluation "
-              f"(a) {max(r[2][clock] for r in runs):,.0f}  (b) {max(r[3][clock] for r in runs):,.0f} tokens/s; per-repeat "
-              f"training ratios " + ", ".join(f"{r[1][clock] / r[0][clock]:.2f}" for r in runs))
+        print(f"best of {args.repeats}: training (a) {tps_a:,.0f}  (b) {tps_b:,.0f}  (c) {tps_c:,.0f} real tokens/s; "
+              f"evaluation (a) {ev_a:,.0f}  (b) {ev_b:,.0f}  (c) {ev_c:,.0f} tokens/s; per-repeat training ratios "
+              f"(b)/(a) " + ", ".join(f"{r[1][clock] / r[0][clock]:.2f}" for r in runs)
+              + "; (b)/(c) " + ", ".join(f"{r[1][clock] / r[2][clock]:.2f}" for r in runs))
+    print(f"ratios (b) xlib over: (a) standard recipe training {tps_b / tps_a:.2f}, evaluation {ev_b / ev_a:.2f}; "
+          f"(c) peer at its best training {tps_b / tps_c:.2f}, evaluation {ev_b / ev_c:.2f}")
     peak = peak_tflops(device, args.peak_tflops)
     if peak:
         flops = model_flops_per_token(base, train_feats)
@@ -392,6 +439,7 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(f"grid {path}: {exc}")
     print(f"speedup: {tps_b / tps_a:.2f}")
+    print(f"speedup_vs_best: {tps_b / tps_c:.2f}")
     return 0
 
 

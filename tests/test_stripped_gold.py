@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xlib.loaders.gold import MIN_FOR_LABELS, StrippedGoldError, stripped_gold
+from xlib.loaders.gold import MIN_FOR_LABELS, ORIGINAL_RELEASE, StrippedGoldError, stripped_gold
 from xlib.tasks import get_task
 
 FIX = Path(__file__).parent / "fixtures" / "xtreme"
@@ -105,3 +105,23 @@ def test_panx_test_with_every_tag_o_is_refused(tmp_path):
 ])
 def test_stripped_gold_per_format(fmt, examples, stripped):
     assert (stripped_gold(fmt, examples) is not None) == stripped
+
+
+@pytest.mark.parametrize("task, lang, content", [
+    ("panx", "de", "vela\nmora\n\ntiku\n"),                                   # tokens only, no tags
+    ("xnli", "de", "Vela mora.\tTiku sapo.\nMora vela.\tSapo tiku.\n"),        # no header, no label column
+])
+def test_xtremes_label_less_test_tsv_is_refused_with_the_reason(tmp_path, task, lang, content):
+    from xlib.loaders.common import DataFileError
+    path = tmp_path / f"test-{lang}.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        get_task(task).load("test", lang, data_files={task: {"test": str(path)}})
+    message = str(info.value)
+    assert "named as XTREME's preprocessed test files, whose labels its download script removed" in message
+    assert ORIGINAL_RELEASE[task].split(" ")[0] in message
+    other = tmp_path / f"mine-{lang}.tsv"   # the same content under another name: only the format error
+    path.rename(other)
+    with pytest.raises(DataFileError) as info:
+        get_task(task).load("test", lang, data_files={task: {"test": str(other)}})
+    assert "download script" not in str(info.value)

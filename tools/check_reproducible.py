@@ -35,11 +35,14 @@ VARIANTS = {"plain": [], "again": [], "kill": [], "ray": ["--executor", "ray"],
             "submitit": ["--executor", "slurm", "--submitit-cluster", "local"]}
 
 
-def fresh_clone(work: Path, name: str) -> Path:
-    """Return a fresh clone of the checkout's HEAD under ``work/name`` (no cache, no runs)."""
+def fresh_clone(work: Path, name: str, commit: str = "HEAD") -> Path:
+    """Return a fresh clone of the checkout at ``commit`` under ``work/name`` (no cache, no runs)."""
     clone = work / name
     shutil.rmtree(clone, ignore_errors=True)
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "--detach",
+                    subprocess.run(["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True,
+                                   text=True).stdout.strip()], check=True)
     return clone
 
 
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=None, help="where the clones go (default: a new temporary directory)")
     parser.add_argument("--kill-after", type=int, default=3, help="kill: finished runs before the SIGKILL")
     parser.add_argument("--jobs", type=int, default=1, help="variants run at once (default: 1)")
+    parser.add_argument("--commit", default="HEAD", help="the commit every clone checks out (default: HEAD)")
     parser.add_argument("--reference", default=None,
                         help="compare with this results.csv (from another fresh clone) instead of running plain first")
     args = parser.parse_args(argv)
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         variants.insert(0, "plain")
 
     def execute(name: str) -> tuple[int, Path, float]:
-        clone = fresh_clone(work, name)
+        clone = fresh_clone(work, name, args.commit)
         log = work / f"{name}.log"
         start = time.time()
         if name == "kill":

@@ -33,9 +33,10 @@ RANGES = {
     "num_layers": (1, None, True), "num_heads": (1, None, True), "intermediate_size": (1, None, True),
     "steps": (1, None, True), "mlm_probability": (0, 1, False), "seed": (0, None, True),
     "cpus": (1, None, True), "gpus": (0, None, True), "memory_gb": (0, None, False), "time_min": (1, None, True),
-    "retries": (0, None, True),
+    "retries": (0, None, True), "eval_every": (1, None, True), "patience": (0, None, True),
+    "eval_examples": (1, None, True),
 }
-CHOICES = {"sampling": ("proportional", "temperature")}
+CHOICES = {"sampling": ("proportional", "temperature"), "eval_split": ("test", "validation")}
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")
 STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

@@ -114,9 +114,35 @@ def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict,
     if condition.get("mlm"):  # continued multilingual MLM: one more "task" on the shared encoder
         from .mlm import add_mlm
         add_mlm(models, features, condition["mlm"], encoder, tokenizer, cfg, seed, **load_kwargs(trust_remote_code))
-    shared, log = train(models, features, tokenizer.pad_token_id, cfg, seed=seed)
+    selection = None
+    if cfg.select_on_dev:   # jiant's validation-based checkpoint selection / early stopping (xlib.selection)
+        from .selection import DevSelection
+        selection = DevSelection(dev_score(specs, tokenizer, cfg, data), cfg.eval_every, cfg.patience)
+    shared, log = train(models, features, tokenizer.pad_token_id, cfg, seed=seed, selection=selection)
     fault_point("train")  # crash-safety tests: killed with the trained model only in memory
     return shared, log, tokenizer, specs, cfg
+
+
+def dev_score(specs: dict, tokenizer, cfg: TrainConfig, data: dict):
+    """Return a function of the shared model: its mean headline score on the English dev sets of ``specs``.
+
+    Each task validates on the first ``cfg.eval_examples`` examples of its training language's dev
+    split (all of them when None), read once.
+    """
+    sizes = dict(data.get("sizes") or {})
+    if cfg.eval_examples:
+        sizes["dev"] = min(int(sizes.get("dev", cfg.eval_examples)), int(cfg.eval_examples))
+    dev_data, loaded = {**data, "sizes": sizes}, {}
+
+    def score(shared) -> float:
+        values = []
+        for name, spec in specs.items():
+            rows = evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",
+                            cfg.max_length, dev_data, loaded=loaded.setdefault(name, {}),
+                            **prediction_options(spec, cfg))
+            values.append(next(r["value"] for r in rows if r["metric"] == spec.metric))
+        return sum(values) / len(values)
+    return score
 
 
 def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int = 0,
@@ -234,10 +260,11 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
         tokenizer = load_tokenizer(encoder, trust_remote_code)
         model = get_format(spec.format).build_model(encoder, spec, **load_kwargs(trust_remote_code))
     predict = prediction_options(spec, cfg, predict)
+    split = cfg.eval_split or spec.eval_split   # params may choose it: test (benchmark), validation (dev sets)
     loaded: dict = {}   # each language's test split is read once, also for its perturbed copies
-    rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, loaded=loaded,
+    rows += evaluate(spec, model, tokenizer, languages, split, cfg.max_length, data, loaded=loaded,
                      records=records, **predict)
     for kind in perturb or ():
-        rows += evaluate(spec, model, tokenizer, languages, spec.eval_split, cfg.max_length, data, perturb=kind,
+        rows += evaluate(spec, model, tokenizer, languages, split, cfg.max_length, data, perturb=kind,
                          loaded=loaded, records=records, **predict)
     return {"rows": rows, "log": log, "seconds": time.time() - start, "predictions": records}

@@ -46,6 +46,12 @@ class TrainConfig:
     sampling_cap: int | None = None       # examples-proportional cap (Raffel et al. 2020)
     temperature: float = 2.0
     gradient_checkpointing: bool = False
+    # dev-based checkpoint selection / early stopping (xlib.selection; jiant's values: 1000, 30, 500)
+    select_on_dev: bool = False
+    eval_every: int = 1000                # optimizer steps between validations on the English dev set
+    patience: int = 30                    # validations without a gain before stopping (0: never stop early)
+    eval_examples: int | None = 500       # the first n dev examples validate (None: all)
+    eval_split: str | None = None         # the split scored in every language: test, validation (None: the task's)
     extra: dict = field(default_factory=dict)  # per-format options (e.g. QA doc stride)
 
     @classmethod
@@ -120,7 +126,7 @@ def _key(task: str) -> str:
 
 def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], pad_token_id: int,
           cfg: TrainConfig, seed: int = 0, log_every: int = 50,
-          stats: dict | None = None) -> tuple[SharedEncoderModel, list[dict]]:
+          stats: dict | None = None, selection=None) -> tuple[SharedEncoderModel, list[dict]]:
     """Fine-tune the task models (sharing one encoder) and return the trained module and a loss log.
 
     Batches are length-grouped and padded to their longest member (``pad_collate``), so compute
@@ -132,7 +138,9 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     the end time (``step_end``, device synchronised; ``step_cpu``: process CPU time), real tokens of
     this process and learning
     rate after the scheduler step (``step_lr``), and the
-    (task, example indices) of every batch this process drew (``batches``).
+    (task, example indices) of every batch this process drew (``batches``). ``selection`` (an
+    :class:`xlib.selection.DevSelection`) validates the model as it trains, stops early and reloads
+    the best weights at the end; its validations go to the log.
     """
     set_seed(seed)
     rng = random.Random(seed)
@@ -231,6 +239,11 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
                 if float(total[1]) > 0:
                     log.append({"step": step + 1, "task": t, "loss": float(total[0] / total[1])})
             running = {t: torch.zeros(2, device=device) for t in features}
+        if selection is not None and selection.due(step + 1, total_steps):
+            if selection.update(step + 1, accelerator.unwrap_model(shared)):
+                break
+    if selection is not None:
+        log += selection.history + [selection.restore(accelerator.unwrap_model(shared))]
     if stats is not None:
         stats.update(counters, optimizer_steps=total_steps, seconds=time.perf_counter() - start,
                      step_end=step_end, step_cpu=step_cpu, step_tokens=step_tokens, step_lr=step_lr, batches=drawn, processes=world,

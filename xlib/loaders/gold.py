@@ -13,9 +13,12 @@ examples (classification, multiple choice), every tag the same over at least tha
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["StrippedGoldError", "refuse_stripped_gold", "stripped_gold", "MIN_FOR_LABELS", "ORIGINAL_RELEASE"]
+__all__ = ["StrippedGoldError", "refuse_stripped_gold", "stripped_gold", "xtreme_test_file_note", "MIN_FOR_LABELS",
+           "ORIGINAL_RELEASE"]
 
 # fewer examples than this may share one label by chance (2 balanced classes: 2**-19 for 20 examples)
 MIN_FOR_LABELS = 20
@@ -70,6 +73,19 @@ def stripped_gold(fmt: str, examples: Sequence[dict]) -> str | None:
         if targets and not any(str(t).strip() for t in targets):
             return f"every gold target of the {len(examples)} queries is empty"
     return None
+
+
+def xtreme_test_file_note(task: str, path) -> str:
+    """Return a note for a file that failed to read when it is named as XTREME's preprocessed test files, else ''.
+
+    XTREME's ``utils_preprocess.py`` writes ``test-<lang>.tsv`` without the label column (XNLI,
+    PAWS-X) or the tag column (PAN-X, UD-POS), which the readers of the original formats reject.
+    """
+    if not re.fullmatch(r"test-[a-z]{2,3}\.(tsv|jsonl|json)", Path(str(path).split(":")[0]).name):
+        return ""
+    where = ORIGINAL_RELEASE.get(task, "the task's original release")
+    return (f" ({Path(str(path)).name} is named as XTREME's preprocessed test files, whose labels its "
+            f"download script removed; read the original release instead: {where})")
 
 
 def refuse_stripped_gold(spec, split: str, language: str, examples: Sequence[dict]):

@@ -34,9 +34,9 @@ def load_squad(task: str, split: str, data_dir=None, data_files=None) -> list[di
     return read_squad_json(locate("squad", split, local, None, [name]))
 
 
-def _check_split(task, split):
-    if split not in ("train", "dev", "test"):
-        raise ValueError(f"task {task!r}: unknown split {split!r}; expected train, dev or test")
+def _check_split(task, split, splits=("train", "dev", "test")):
+    if split not in splits:
+        raise ValueError(f"task {task!r}: unknown split {split!r}; expected {', '.join(splits)}")
 
 
 def load_xquad(spec, split, language, data_dir=None, data_files=None, sizes=None, **_ignored) -> list[dict]:
@@ -57,17 +57,20 @@ def load_xquad(spec, split, language, data_dir=None, data_files=None, sizes=None
 
 
 def load_mlqa(spec, split, language, data_dir=None, data_files=None, sizes=None, **_ignored) -> list[dict]:
-    """Return MLQA ``test`` with context and question both in ``language``; train/dev are English SQuAD v1.1."""
-    _check_split(spec.name, split)
+    """Return MLQA ``test`` (or its dev set, ``validation``) with context and question both in ``language``;
+    train/dev are English SQuAD v1.1 (the training task's)."""
+    _check_split(spec.name, split, ("train", "dev", "test", "validation"))
     if split in ("train", "dev"):
         return cap(load_squad(spec.name, split, data_dir, data_files), split, sizes)
+    part = {"test": "test", "validation": "dev"}[split]
     local = wants_local(spec.name, data_dir, data_files)
     if local is None:
-        out = _rows_to_examples(hub_split("google/xtreme", f"MLQA.{language}.{language}", "test", spec.name, MLQA_HINT))
+        out = _rows_to_examples(hub_split("google/xtreme", f"MLQA.{language}.{language}",
+                                          {"test": "test", "dev": "validation"}[part], spec.name, MLQA_HINT))
     else:
-        name = f"test-context-{language}-question-{language}.json"
-        out = read_squad_json(locate(spec.name, "test", local, data_files,
-                                     [f"MLQA_V1/test/{name}", f"test/{name}", name], language))
+        name = f"{part}-context-{language}-question-{language}.json"
+        out = read_squad_json(locate(spec.name, split, local, data_files,
+                                     [f"MLQA_V1/{part}/{name}", f"{part}/{name}", name], language))
     return cap(out, split, sizes)
 
 

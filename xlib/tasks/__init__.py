@@ -17,6 +17,9 @@ class TaskSpec:
     labels: tuple[str, ...] = ()     # class names (classification) or tag set (tagging)
     train_language: str = "en"
     eval_split: str = "test"         # split scored zero-shot in every language
+    # what split "validation" (the per-language dev sets, a params file's eval_split) reads: "dev", or
+    # "test" for tasks with one split (XQuAD, Tatoeba), or "validation" where the loader reads it itself (MLQA)
+    validation_split: str = "dev"
     mirrors: str = ""                # the real task a synthetic task stands in for
     category: str = ""               # XTREME-R category: classification, structured, qa, retrieval
     trains: bool = True              # False: evaluated from the encoder without target training
@@ -41,6 +44,8 @@ class TaskSpec:
                              f"expected one of {', '.join(self.languages)}")
         if self.loader is None:
             raise ValueError(f"task {self.name!r} has no loader")
+        if split == "validation":
+            split = self.validation_split
         return self.loader(self, split, language, **options)
 
 

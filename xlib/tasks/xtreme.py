@@ -12,7 +12,7 @@ import functools
 
 from ..loaders import classification, qa, retrieval, tagging, xcopa
 from ..loaders.common import DataFileError
-from ..loaders.gold import refuse_stripped_gold
+from ..loaders.gold import refuse_stripped_gold, xtreme_test_file_note
 from . import TaskSpec, register
 
 LANGUAGES = {
@@ -68,6 +68,11 @@ RECIPES = {
 }
 
 
+# the split a params file's eval_split "validation" reads (jiant's "val" phase): XQuAD and Tatoeba have one
+# split; MLQA's per-language dev sets are MLQA_V1/dev (its "dev" is SQuAD's, the training task's); else "dev"
+VALIDATION_SPLIT = {"xquad": "test", "tatoeba": "test", "mlqa": "validation"}
+
+
 def _naming_task(loader):
     """Return ``loader`` whose file errors start with the task's name (``task 'xnli': <file>, line 3: ...``)
     and which refuses an evaluation split whose gold labels were removed (:mod:`xlib.loaders.gold`)."""
@@ -77,18 +82,20 @@ def _naming_task(loader):
             return refuse_stripped_gold(spec, split, language, loader(spec, split, language, **options))
         except DataFileError as exc:
             if not str(exc).startswith("task "):
-                exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}",)
+                exc.args = (f"task {spec.name!r}, split {split!r}, language {language!r}: {exc}"
+                            f"{xtreme_test_file_note(spec.name, exc.path)}",)
             raise
     return _load
 
 
 def _spec(name, fmt, metric, category, loader, labels=(), eval_split="test", trains=True, mirrors="", description="",
           train_stages=None):
+    validation_split = VALIDATION_SPLIT.get(name, "dev")
     return register(TaskSpec(
         name=name, format=fmt, role="target", languages=tuple(LANGUAGES[name].split()), metric=metric,
         labels=tuple(labels), eval_split=eval_split, mirrors=mirrors, category=category, trains=trains,
         description=f"{description} Trains on: {TRAIN_SOURCE[name]}.", loader=_naming_task(loader),
-        train_stages=train_stages, recipe=RECIPES.get(name, {})))
+        train_stages=train_stages, recipe=RECIPES.get(name, {}), validation_split=validation_split))
 
 
 _spec("xnli", "classification", "accuracy", "classification", classification.load_xnli, classification.NLI_LABELS,
