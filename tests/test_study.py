@@ -126,3 +126,32 @@ def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
     done = execute_notebook(str(path), tmp_path / "out.ipynb", {})   # an absolute path is taken as is
     assert done.cells[0].outputs[0]["text"] == "cell ran\n"
     assert "running over TCP" not in capfd.readouterr().err
+
+
+def test_runs_reuse_one_kernel_per_process_unless_fresh_kernels_asked(tmp_path, monkeypatch):
+    """Each run's notebook executes in this process's kept kernel (imports paid once); XLIB_FRESH_KERNELS=1 starts one per run."""
+    import nbformat
+    from xlib import kernels
+    from xlib.study import execute_notebook
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import os\nprint(os.getpid(), x, 'left' in globals())\nleft = 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, str(path))
+
+    def run(x, **options):
+        done = execute_notebook(str(path), tmp_path / "out.ipynb", {"x": x}, **options)
+        pid, value, left = done.cells[-1].outputs[0]["text"].split()
+        return pid, value, left
+
+    try:
+        first, second = run(1, reuse_kernel=True), run(2, reuse_kernel=True)
+        assert first[0] == second[0]                       # one kernel
+        assert (first[1], second[1]) == ("1", "2")         # each run's parameters
+        assert second[2] == "True"                         # the same namespace: notebooks set all they use
+        monkeypatch.setenv("XLIB_FRESH_KERNELS", "1")
+        third = run(3, reuse_kernel=True)
+        assert third[0] != first[0] and third[2] == "False"
+    finally:
+        kernels.shutdown()

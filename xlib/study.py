@@ -69,10 +69,18 @@ def notebooks_dir() -> Path:
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
-def execute_notebook(name: str, out: Path, parameters: dict, **options):
-    """Execute ``notebooks/<name>`` with Papermill into ``out`` with ``parameters`` (a python3 kernel, no progress bar)."""
+def execute_notebook(name: str, out: Path, parameters: dict, reuse_kernel: bool = False, **options):
+    """Execute ``notebooks/<name>`` with Papermill into ``out`` with ``parameters`` (a python3 kernel, no progress bar).
+
+    ``reuse_kernel``: run it in this process's kept kernel (``xlib.kernels``) instead of a new one.
+    """
     import papermill
 
+    if reuse_kernel:
+        from .kernels import reused_kernel
+        km = reused_kernel("python3", KERNEL_ARGUMENTS)
+        if km is not None:
+            options["km"] = km
     return papermill.execute_notebook(str(notebooks_dir() / name), str(out), parameters=parameters,
                                       kernel_name="python3", progress_bar=False, extra_arguments=KERNEL_ARGUMENTS,
                                       **options)
@@ -255,7 +263,7 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run.run_id}-", dir=root_path))
     notebook_out = tmp / Path(run.notebook).name
     try:
-        execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)},
+        execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)}, reuse_kernel=True,
                          log_output=False, cwd=str(Path.cwd()))
         _check_report(tmp / "metrics.json", run.notebook)
         write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
