@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_plan_puts_each_intermediate_run_before_its_targets_and_reuses_it():
-    params = load_params(ROOT / "params" / "miniature.yaml")
+    params = load_params(ROOT / "params" / "miniature_full.yaml")
     runs = plan(params, "runs")
     ids = [r.run_id for r in runs]
     conditions, targets = params["conditions"], params["targets"]
@@ -34,7 +34,7 @@ def test_dry_run_lists_runs_without_loading_anything(tmp_path):
     out = subprocess.run([sys.executable, "-m", "xlib", "run", str(ROOT / "params" / "miniature.yaml"), "--dry-run",
                           "--runs-dir", str(tmp_path)], capture_output=True, text=True, check=True)
     lines = out.stdout.strip().splitlines()
-    assert lines[0].startswith(intermediate_id("mini-anli", 0))
+    assert lines[0].startswith(intermediate_id("mini-mnli", 0))
     assert any(l.startswith(target_id("baseline", "mini-xquad", 0)) for l in lines)
     assert not (tmp_path / "miniature").exists()
 
