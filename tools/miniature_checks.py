@@ -60,10 +60,18 @@ def checks(results_csv: str | Path, log=print) -> dict:
         if condition not in zero_shot.index.get_level_values(0):
             continue
         for target in sorted(set(zero_shot.loc[condition].index.get_level_values(0))):
-            gain = zero_shot.loc[(condition, target)] - zero_shot.loc[("baseline", target)]
+            gain = (zero_shot.loc[(condition, target)] - zero_shot.loc[("baseline", target)]).dropna()
             out[(condition, target)] = gain.tolist()
             log(f"{condition} - baseline on {target} (zero-shot mean, points): mean {gain.mean():+.1f}; per seed "
                 + ", ".join(f"s{s} {g:+.1f}" for s, g in gain.items()))
+    log("\nscores (headline metric, mean over the seven languages, English included; mean over seeds "
+        "[lowest, highest seed]):")
+    per_seed = scores.groupby(["condition", "target", "seed"])["value"].mean().unstack("seed")
+    table = per_seed.apply(lambda r: f"{r.mean():.1f} [{r.min():.1f}, {r.max():.1f}]", axis=1).unstack("target")
+    log("| condition | " + " | ".join(table.columns) + " |")
+    log("|---|" + "---|" * len(table.columns))
+    for condition, row in table.iterrows():
+        log(f"| {condition} | " + " | ".join(row.fillna("n/a")) + " |")
     return out
 
 
