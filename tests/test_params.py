@@ -22,7 +22,7 @@ targets: [mini-xnli]
 """
 
 
-@pytest.mark.parametrize("name", ["miniature", "smoke"])
+@pytest.mark.parametrize("name", ["miniature", "miniature_full", "smoke"])
 def test_shipped_params_are_valid(name):
     params = load_params(ROOT / "params" / f"{name}.yaml")
     assert params["study"] == name

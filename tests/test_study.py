@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_plan_puts_each_intermediate_run_before_its_targets_and_reuses_it():
-    params = load_params(ROOT / "params" / "miniature.yaml")
+    params = load_params(ROOT / "params" / "miniature_full.yaml")
     runs = plan(params, "runs")
     ids = [r.run_id for r in runs]
     conditions, targets = params["conditions"], params["targets"]
@@ -34,7 +34,8 @@ def test_dry_run_lists_runs_without_loading_anything(tmp_path):
     out = subprocess.run([sys.executable, "-m", "xlib", "run", str(ROOT / "params" / "miniature.yaml"), "--dry-run",
                           "--runs-dir", str(tmp_path)], capture_output=True, text=True, check=True)
     lines = out.stdout.strip().splitlines()
-    assert lines[0].startswith(intermediate_id("mini-anli", 0))
+    first = next(c for c, v in load_params(ROOT / "params" / "miniature.yaml")["conditions"].items() if v)
+    assert lines[0].startswith(intermediate_id(first, 0))
     assert any(l.startswith(target_id("baseline", "mini-xquad", 0)) for l in lines)
     assert not (tmp_path / "miniature").exists()
 
@@ -156,3 +157,32 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match="no training examples"):
         study.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {})
     assert len(calls) == 1
+
+
+def test_runs_reuse_one_kernel_per_process_unless_fresh_kernels_asked(tmp_path, monkeypatch):
+    """Each run's notebook executes in this process's kept kernel (imports paid once); XLIB_FRESH_KERNELS=1 starts one per run."""
+    import nbformat
+    from xlib import kernels
+    from xlib.study import execute_notebook
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import os\nprint(os.getpid(), x, 'left' in globals())\nleft = 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, str(path))
+
+    def run(x, **options):
+        done = execute_notebook(str(path), tmp_path / "out.ipynb", {"x": x}, **options)
+        pid, value, left = done.cells[-1].outputs[0]["text"].split()
+        return pid, value, left
+
+    try:
+        first, second = run(1, reuse_kernel=True), run(2, reuse_kernel=True)
+        assert first[0] == second[0]                       # one kernel
+        assert (first[1], second[1]) == ("1", "2")         # each run's parameters
+        assert second[2] == "True"                         # the same namespace: notebooks set all they use
+        monkeypatch.setenv("XLIB_FRESH_KERNELS", "1")
+        third = run(3, reuse_kernel=True)
+        assert third[0] != first[0] and third[2] == "False"
+    finally:
+        kernels.shutdown()

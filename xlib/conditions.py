@@ -3,12 +3,14 @@
 ``conditions:`` maps each condition name to either
 
 - a list of tasks: ``mnli: [mnli]`` (``[]`` is the baseline, several tasks are multi-task), or
-- a mapping: ``{tasks: [...], mlm: {...}, translate: {...}}`` for the paper's alternative conditions,
-  continued multilingual MLM (``xlib.mlm``) and translate-train intermediate data (``xlib.translate``).
+- a mapping: ``{tasks: [...], mlm: {...}, translate: {...}, shuffle_labels: true}`` for the paper's
+  alternative conditions, continued multilingual MLM (``xlib.mlm``) and translate-train intermediate
+  data (``xlib.translate``), and for the negative control: ``shuffle_labels`` trains on the tasks'
+  training sets with their labels permuted over the examples (``xlib.controls``).
 """
 from __future__ import annotations
 
-KEYS = ("tasks", "mlm", "translate")
+KEYS = ("tasks", "mlm", "translate", "shuffle_labels")
 
 
 def condition_tasks(value) -> list[str]:
@@ -19,7 +21,7 @@ def condition_tasks(value) -> list[str]:
 
 
 def condition_options(value) -> dict:
-    """Return the options (``mlm``, ``translate``) of a condition value; empty for the list form."""
+    """Return the options (``mlm``, ``translate``, ``shuffle_labels``) of a condition value; empty for the list form."""
     if isinstance(value, dict):
         return {k: value[k] for k in KEYS[1:] if value.get(k) is not None}
     return {}
@@ -52,6 +54,13 @@ def condition_errors(name: str, value, tasks: dict) -> list[str]:
                    "sentence-level labels" for t in names if t in tasks and tasks[t].format in ("tagging", "retrieval")]
         if synthetic and isinstance(value["translate"], dict):
             errors += _synthetic_languages(f"{where}.translate.languages", value["translate"].get("languages"))
+    if "shuffle_labels" in value:
+        if not isinstance(value["shuffle_labels"], bool):
+            errors.append(f"{where}.shuffle_labels: expected true or false, got {value['shuffle_labels']!r}")
+        from .controls import SHUFFLABLE
+        errors += [f"{where}.shuffle_labels: task {t!r} is a {tasks[t].format} task; shuffled labels need one "
+                   f"label per example ({' or '.join(SHUFFLABLE)})"
+                   for t in names if t in tasks and tasks[t].format not in SHUFFLABLE and value["shuffle_labels"]]
     return errors
 
 

@@ -246,7 +246,7 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
     for kind in params.get("perturb") or []:
         if kind not in PERTURBATIONS:
             errors.append(f"perturb: unknown perturbation {kind!r}; expected some of {', '.join(PERTURBATIONS)}")
-    from .conditions import condition_errors  # a list of tasks, or {tasks, mlm, translate}
+    from .conditions import condition_errors  # a list of tasks, or {tasks, mlm, translate, shuffle_labels}
     for cond, value in params["conditions"].items():
         errors += condition_errors(str(cond), value, tasks)
     for name in params["targets"]:

@@ -105,6 +105,9 @@ def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict,
         if condition.get("translate"):  # translate-train: add the machine-translated training sets
             from .translate import translated_examples
             examples = examples + translated_examples(spec, condition["translate"], data)
+        if condition.get("shuffle_labels"):  # negative control: the same inputs, labels permuted
+            from .controls import shuffle_labels
+            examples = shuffle_labels(examples, name, spec.format, seed)
         specs[name] = spec
         models[name] = fmt.build_model(encoder, spec, **load_kwargs(trust_remote_code))
         features[name] = featurize_cached(fmt, examples, tokenizer, spec, cfg.max_length,
@@ -156,8 +159,8 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
     set_threads()
     start = time.time()
     data = dict(data or {})
-    # a condition's options travel in ``data`` (study.plan puts them there): mlm, translate
-    condition = {k: data.pop(k) for k in ("mlm", "translate") if k in data}
+    # a condition's options travel in ``data`` (study.plan puts them there): mlm, translate, shuffle_labels
+    condition = {k: data.pop(k) for k in ("mlm", "translate", "shuffle_labels") if k in data}
     shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, hparams, seed, data, trust_remote_code,
                                                       condition)
     rows = []

@@ -78,22 +78,29 @@ KERNEL_START_ERRORS = ("Kernel died before replying to kernel_info", "Kernel did
 KERNEL_START_ATTEMPTS = 3
 
 
-def execute_notebook(name: str, out: Path, parameters: dict, **options):
+def execute_notebook(name: str, out: Path, parameters: dict, reuse_kernel: bool = False, **options):
     """Execute ``notebooks/<name>`` with Papermill into ``out`` with ``parameters`` (a python3 kernel, no progress bar).
 
-    A kernel that fails to start (before any cell ran) is started again, up to
-    ``KERNEL_START_ATTEMPTS`` times; any other error is raised at once.
+    ``reuse_kernel``: run it in this process's kept kernel (``xlib.kernels``) instead of a new one. A
+    kernel that fails to start (before any cell ran) is started again, up to ``KERNEL_START_ATTEMPTS``
+    times; any other error is raised at once.
     """
     import papermill
 
+    from . import kernels
+
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
+            km = kernels.reused_kernel("python3", KERNEL_ARGUMENTS) if reuse_kernel else None
             return papermill.execute_notebook(str(notebooks_dir() / name), str(out), parameters=parameters,
                                               kernel_name="python3", progress_bar=False,
-                                              extra_arguments=KERNEL_ARGUMENTS, **options)
+                                              extra_arguments=KERNEL_ARGUMENTS, **options,
+                                              **({"km": km} if km is not None else {}))
         except (RuntimeError, TimeoutError) as exc:
             if attempt == KERNEL_START_ATTEMPTS or not any(m in str(exc) for m in KERNEL_START_ERRORS):
                 raise
+            if reuse_kernel:
+                kernels.shutdown()
             time.sleep(attempt)
 
 
@@ -288,7 +295,7 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run.run_id}-", dir=root_path))
     notebook_out = tmp / Path(run.notebook).name
     try:
-        execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)},
+        execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)}, reuse_kernel=True,
                          log_output=False, cwd=str(Path.cwd()))
         _check_report(tmp / "metrics.json", run.notebook, run.phase)
         environment = run_environment(run.parameters.get("encoder"), run.resources.get("cpus") or 1, device,
