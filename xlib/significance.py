@@ -371,6 +371,12 @@ def has_predictions(study_dir) -> bool:
     return bool(runs) and all((p / predictions.FILE).exists() for p in runs)
 
 
+def _span(values: pd.Series) -> str:
+    """Return ``min–max`` of ``values``, or the one value when they are all equal."""
+    low, high = int(values.min()), int(values.max())
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def explain(records: pd.DataFrame, correction: str, alpha: float = ALPHA, families: dict | None = None) -> str:
     """Return, in words (Markdown), what the paired intervals of ``records`` cover and how they were corrected.
 
@@ -385,9 +391,9 @@ def explain(records: pd.DataFrame, correction: str, alpha: float = ALPHA, famili
     lines = [
         f"**What each interval covers.** Every interval here comes from a paired bootstrap over **test examples**: "
         f"each draw picks, with replacement, the same test examples of a (target, language) for the condition and "
-        f"for the baseline ({n_examples.min()}–{n_examples.max()} examples per target and language, "
+        f"for the baseline ({_span(n_examples)} examples per target and language, "
         f"{len(n_examples)} (target, language) test sets), and rescores both from their kept predictions.",
-        f"**Seeds:** {seeds.min()}–{seeds.max()} per condition; " + (
+        f"**Seeds:** {_span(seeds)} per condition; " + (
             "each draw also resamples every condition's seeds, so the intervals include the variation between "
             "training runs." if seeds.min() > 1 else
             "with one seed there is nothing to resample: the intervals do not include the variation between "
