@@ -77,3 +77,18 @@ def test_run_target_report_writes_predictions_beside_metrics(tiny_model_dir, tmp
     by = predictions.scores_by_language(frame).set_index(["split", "language"])["value"]
     for row in report["rows"]:
         assert by[(row["split"], row["language"])] == pytest.approx(row["value"])
+
+
+def test_a_target_run_without_predictions_fails_and_counts_nothing(tmp_path):
+    """A phase-(iii) notebook that writes metrics.json but no predictions.parquet is a failed run, never a finished one."""
+    from test_reliability import _notebook
+    from xlib.study import Run, execute_run, is_finished
+    nb = _notebook(tmp_path / "nb.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': []})")
+    outcome = execute_run(Run("target--c--t--s0", "target", nb, "c", 0), tmp_path / "study")
+    assert not outcome["ok"] and "without writing predictions.parquet" in outcome["error"]
+    assert not is_finished(tmp_path / "study" / "target--c--t--s0")
+    kept = execute_run(Run("target--c--u--s0", "target", _notebook(
+        tmp_path / "ok.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': "
+        "[{'id': 'a', 'language': 'de', 'split': 'test', 'prediction': 'x', 'gold': 'x', 'score': 100.0}]})"),
+        "c", 0), tmp_path / "study")
+    assert kept["ok"] and predictions.read(tmp_path / "study" / "target--c--u--s0")["score"].tolist() == [100.0]

@@ -8,18 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers_runs import FIX, FIXTURE_LANGS  # three fixture languages per task, one of them non-Latin
 from xlib.loaders.common import (DataFileError, DataUnavailableError, read_conll, read_jsonl, read_squad_json,
                                  read_tsv)
 from xlib.tasks import get_task
 
-FIX = Path(__file__).parent / "fixtures" / "xtreme"
 ROOT = Path(__file__).resolve().parents[1]
 XTREME_R = ("xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "tatoeba", "lareqa", "mewslix")
-# three fixture languages per task, one of them in a non-Latin script
-FIXTURE_LANGS = {"xnli": ("en", "de", "ru"), "pawsx": ("en", "de", "ja"), "xcopa": ("et", "tr", "zh"),
-                 "udpos": ("en", "de", "ru"), "panx": ("en", "de", "ar"), "xquad": ("en", "de", "ru"),
-                 "mlqa": ("en", "de", "zh"), "tydiqa": ("en", "fi", "ru"), "tatoeba": ("de", "ru", "zh"),
-                 "bucc2018": ("de", "ru", "zh"), "lareqa": ("en", "ar", "zh"), "mewslix": ("en", "de", "ja")}
 
 
 def test_registry_has_the_ten_targets_and_fifty_languages():

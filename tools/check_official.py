@@ -186,21 +186,16 @@ def run_metric_check(official: dict, cases: int, seed: int) -> list[Tally]:
                   lambda: metrics.accuracy(labels, preds)["accuracy"], lambda: f"accuracy({labels}, {preds})")
     tallies.append(t)
 
-    t = Tally("tag_f1 (seqeval)")
-    for _ in range(cases):
-        gold, pred = _tags_case(rng)
-        t.compare(lambda: [official["f1"](gold, pred)[k] for k in ("f1", "precision", "recall")],
-                  lambda: [metrics.tag_f1(gold, pred)[k] for k in ("f1", "precision", "recall")],
-                  lambda: f"f1({gold}, {pred})")
-    tallies.append(t)
-
-    t = Tally("bucc_f1")
-    for _ in range(cases):
-        gold, pred = _pairs(rng, rng.randint(0, 8)), _pairs(rng, rng.randint(0, 8))
-        t.compare(lambda: [official["bucc_f1"](gold, pred)[k] for k in ("f1", "precision", "recall")],
-                  lambda: [metrics.bucc_f1(gold, pred)[k] for k in ("f1", "precision", "recall")],
-                  lambda: f"bucc_f1({gold}, {pred})")
-    tallies.append(t)
+    prf = ("f1", "precision", "recall")
+    for name, key, ours, case in (
+            ("tag_f1 (seqeval)", "f1", metrics.tag_f1, _tags_case),
+            ("bucc_f1", "bucc_f1", metrics.bucc_f1, lambda r: (_pairs(r, r.randint(0, 8)), _pairs(r, r.randint(0, 8))))):
+        t = Tally(name)
+        for _ in range(cases):
+            gold, pred = case(rng)
+            t.compare(lambda: [official[key](gold, pred)[k] for k in prf], lambda: [ours(gold, pred)[k] for k in prf],
+                      lambda: f"{key}({gold}, {pred})")
+        tallies.append(t)
 
     t = Tally("bucc_optimize")
     for _ in range(cases):

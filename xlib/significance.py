@@ -41,32 +41,29 @@ CELL = ["condition", "seed", "target", "language"]
 
 # ------------------------------------------------------------------------------------ corrections
 
+def _sorted_finite(p_values):
+    """Return (p as floats, an all-NaN output, indices of the finite p-values in increasing order)."""
+    p = np.asarray(p_values, dtype=float)
+    ok = np.flatnonzero(np.isfinite(p))
+    return p, np.full(p.shape, np.nan), ok[np.argsort(p[ok], kind="stable")]
+
+
 def holm(p_values) -> np.ndarray:
     """Return Holm's step-down adjusted p-values (same order as given; NaN stays NaN)."""
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = ok.size
-    if m == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out[order] = np.minimum(adjusted, 1.0)
+    p, out, order = _sorted_finite(p_values)
+    m = order.size
+    if m:
+        out[order] = np.minimum(np.maximum.accumulate((m - np.arange(m)) * p[order]), 1.0)
     return out
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
     """Return Benjamini–Hochberg adjusted p-values (q-values; same order as given; NaN stays NaN)."""
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = ok.size
-    if m == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    scaled = p[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
-    out[order] = np.minimum(adjusted, 1.0)
+    p, out, order = _sorted_finite(p_values)
+    m = order.size
+    if m:
+        scaled = p[order] * m / np.arange(1, m + 1)
+        out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
     return out
 
 
@@ -122,17 +119,22 @@ def _stream(*keys) -> np.random.Generator:
     return np.random.default_rng([k if isinstance(k, int) else zlib.crc32(str(k).encode()) for k in keys])
 
 
-def _values(part: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
-    """Return the metric of one run's records on every row of example indices ``idx`` (draws x examples)."""
+def _values(part: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
+    """Return the metric of one run's records on every draw: ``weights`` (draws x examples) counts how often each
+    example is drawn (a row of ones: every example once), so each draw is one matrix product."""
     if "tp" in part and part["tp"].notna().all():
-        tp = part["tp"].to_numpy(float)[idx].sum(1)
-        n_pred = part["n_pred"].to_numpy(float)[idx].sum(1)
-        n_gold = part["n_gold"].to_numpy(float)[idx].sum(1)
+        tp, n_pred, n_gold = (weights @ part[c].to_numpy(float) for c in ("tp", "n_pred", "n_gold"))
         with np.errstate(invalid="ignore", divide="ignore"):
             precision, recall = tp / n_pred, tp / n_gold
             f1 = 200.0 * precision * recall / (precision + recall)
         return np.where(tp > 0, f1, 0.0)
-    return part["score"].to_numpy(float)[idx].mean(1)
+    return weights @ part["score"].to_numpy(float) / weights.shape[1]
+
+
+def _draw_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """Return (1 + n_boot) x n draw counts: row 0 every example once, then ``n_boot`` bootstrap draws of n examples."""
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    return np.vstack([np.ones((1, n)), counts])
 
 
 def cell_draws(records: pd.DataFrame, n_boot: int = 1000, seed: int = 0, paired: bool = True):
@@ -147,22 +149,21 @@ def cell_draws(records: pd.DataFrame, n_boot: int = 1000, seed: int = 0, paired:
     cells, draws = [], []
     for (target, language), part in records.groupby(["target", "language"], sort=True):
         runs = {key: rows for key, rows in part.groupby(["condition", "seed"], sort=True)}
-        reference_key, reference = next(iter(runs.items()))
+        reference = next(iter(runs.values()))
         ids = reference["id"].tolist()
-        for key, rows in runs.items():
+        for rows in runs.values():
             if rows["id"].tolist() != ids:
                 raise ValueError(f"{target}/{language}: run {rows['run_id'].iloc[0]!r} scored other test examples "
                                  f"than run {reference['run_id'].iloc[0]!r} ({len(rows)} vs {len(ids)} ids, or "
                                  f"another order); a paired comparison needs the same examples")
         n = len(ids)
-        shared = _stream(seed, target, language).integers(0, n, size=(n_boot, n))
+        shared = _draw_counts(_stream(seed, target, language), n, n_boot)
         for (condition, run_seed), rows in runs.items():
-            idx = shared if paired else _stream(seed, target, language, condition, int(run_seed)).integers(
-                0, n, size=(n_boot, n))
-            idx = np.vstack([np.arange(n)[None, :], idx])
+            weights = shared if paired else _draw_counts(_stream(seed, target, language, condition, int(run_seed)),
+                                                         n, n_boot)
             cells.append({"condition": condition, "seed": int(run_seed), "target": target, "language": language,
                           "n_examples": n})
-            draws.append(_values(rows, idx))
+            draws.append(_values(rows, weights))
     return pd.DataFrame(cells), np.vstack(draws) if draws else np.empty((0, n_boot + 1))
 
 
@@ -370,6 +371,12 @@ def has_predictions(study_dir) -> bool:
     return bool(runs) and all((p / predictions.FILE).exists() for p in runs)
 
 
+def _span(values: pd.Series) -> str:
+    """Return ``min–max`` of ``values``, or the one value when they are all equal."""
+    low, high = int(values.min()), int(values.max())
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def explain(records: pd.DataFrame, correction: str, alpha: float = ALPHA, families: dict | None = None) -> str:
     """Return, in words (Markdown), what the paired intervals of ``records`` cover and how they were corrected.
 
@@ -384,9 +391,9 @@ def explain(records: pd.DataFrame, correction: str, alpha: float = ALPHA, famili
     lines = [
         f"**What each interval covers.** Every interval here comes from a paired bootstrap over **test examples**: "
         f"each draw picks, with replacement, the same test examples of a (target, language) for the condition and "
-        f"for the baseline ({n_examples.min()}–{n_examples.max()} examples per target and language, "
+        f"for the baseline ({_span(n_examples)} examples per target and language, "
         f"{len(n_examples)} (target, language) test sets), and rescores both from their kept predictions.",
-        f"**Seeds:** {seeds.min()}–{seeds.max()} per condition; " + (
+        f"**Seeds:** {_span(seeds)} per condition; " + (
             "each draw also resamples every condition's seeds, so the intervals include the variation between "
             "training runs." if seeds.min() > 1 else
             "with one seed there is nothing to resample: the intervals do not include the variation between "

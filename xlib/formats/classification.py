@@ -32,7 +32,7 @@ class ClassificationFormat(Format):
                  "labels": int(e["label"])} for i, e in enumerate(examples)]
 
     def predict(self, model, tokenizer, examples, spec, max_length, batch_size=64):
-        """Return the label id of every example."""
+        """Return the predicted label id of every example."""
         return self.predict_details(model, tokenizer, examples, spec, max_length, batch_size)[0]
 
     def predict_details(self, model, tokenizer, examples, spec, max_length, batch_size=64):
