@@ -206,6 +206,10 @@ def test_language_gains_intervals_need_two_seeds():
     gains = mlem.language_gains(two, n_boot=200)
     assert gains["ci_low"].notna().all()
     assert (gains["significant"] == ((gains.ci_low > 0) | (gains.ci_high < 0))).all()
+    strict = mlem.language_gains(two, n_boot=200, level=1 - 0.05 / len(gains))   # Bonferroni over the cells
+    assert (strict["ci_low"] <= gains["ci_low"]).all() and (strict["ci_high"] >= gains["ci_high"]).all()
+    assert (strict["ci_high"] - strict["ci_low"]).sum() > (gains["ci_high"] - gains["ci_low"]).sum()
+    assert strict["significant"].sum() <= gains["significant"].sum()
 
 
 def test_strong_effect_is_significant():

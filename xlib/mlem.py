@@ -187,11 +187,11 @@ def significant(frame: pd.DataFrame) -> pd.Series:
 
 
 def language_gains(results, baseline: str = "baseline", normalize: str = "minmax", mode: str = "joint",
-                   n_boot: int = 1000, seed: int = 0, headline=None) -> pd.DataFrame:
+                   n_boot: int = 1000, seed: int = 0, headline=None, level: float = bootstrap.LEVEL) -> pd.DataFrame:
     """Return ``A[k, l] - A[baseline, l]``: columns condition, language, gain, ci_low, ci_high, significant, n_seeds.
 
-    The interval resamples seeds (each side on its own); with fewer than two seeds on either side
-    there is nothing to resample and it is NaN (never "significant").
+    The interval (at ``level``) resamples seeds (each side on its own); with fewer than two seeds on
+    either side there is nothing to resample and it is NaN (never "significant").
     """
     per_seed = _seed_aggregates(results, normalize, mode, headline)
     _check_baseline(per_seed["condition"].unique(), baseline)
@@ -209,7 +209,7 @@ def language_gains(results, baseline: str = "baseline", normalize: str = "minmax
                 continue  # missing on one side: no gain, never a zero
             low = high = float("nan")
             if t.shape[0] >= 2 and c.shape[0] >= 2:
-                low, high = bootstrap.delta_interval(t, c, n_boot=n_boot, seed=seed)
+                low, high = bootstrap.delta_interval(t, c, n_boot=n_boot, seed=seed, level=level)
             rows.append({"condition": condition, "language": language, "gain": float(t.mean() - c.mean()),
                          "ci_low": low, "ci_high": high, "n_seeds": t.shape[0]})
     out = pd.DataFrame(rows, columns=["condition", "language", "gain", "ci_low", "ci_high", "n_seeds"])

@@ -297,8 +297,14 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
                                     title=f"{target}: gain over the baseline per language\n{language_note}"),
              f"gains_{_file_name(target)}")
     gains = mlem.language_gains(results, baseline, n_boot=n_boot, seed=seed, headline=headline)
-    if not gains.empty:
-        save(mlem_heatmap(gains, language_order=order, similarity=similarity), "mlem_by_language")
+    if not gains.empty:   # Bonferroni over the heatmap's cells: each interval at level 1 - alpha / cells
+        cells = len(gains)
+        gains = mlem.language_gains(results, baseline, n_boot=n_boot, seed=seed, headline=headline,
+                                    level=1 - alpha / cells)
+        save(mlem_heatmap(gains, language_order=order, similarity=similarity,
+                          title="MLEM: gain in the per-language aggregate A over the baseline\n"
+                                f"* bootstrap interval over seeds excludes 0, Bonferroni over {cells} cells"),
+             "mlem_by_language")
         if records is None:
             save(mlem_effects(mlem.mlem(results, baseline, n_boot=n_boot, seed=seed, headline=headline), baseline),
                  "mlem_effects")
