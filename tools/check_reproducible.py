@@ -35,14 +35,18 @@ VARIANTS = {"plain": [], "again": [], "kill": [], "ray": ["--executor", "ray"],
             "submitit": ["--executor", "slurm", "--submitit-cluster", "local"]}
 
 
-def fresh_clone(work: Path, name: str, commit: str = "HEAD") -> Path:
-    """Return a fresh clone of the checkout at ``commit`` under ``work/name`` (no cache, no runs)."""
+def resolve_commit(commit: str) -> str:
+    """Return the full hash that ``commit`` names in the checkout."""
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def fresh_clone(work: Path, name: str, commit: str) -> Path:
+    """Return a fresh clone of the checkout at the full hash ``commit`` under ``work/name`` (no cache, no runs)."""
     clone = work / name
     shutil.rmtree(clone, ignore_errors=True)
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "--detach",
-                    subprocess.run(["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True,
-                                   text=True).stdout.strip()], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "--detach", commit], check=True)
     return clone
 
 
@@ -96,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from xlib.params import load_params
 
     study = load_params(ROOT / args.params)["study"]
+    commit = resolve_commit(args.commit)   # one commit for every clone, even if the checkout moves meanwhile
     work = Path(args.work or tempfile.mkdtemp(prefix="xlib-repro-"))
     work.mkdir(parents=True, exist_ok=True)
     variants = [v for v in args.variants if v != "plain"]
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         variants.insert(0, "plain")
 
     def execute(name: str) -> tuple[int, Path, float]:
-        clone = fresh_clone(work, name, args.commit)
+        clone = fresh_clone(work, name, commit)
         log = work / f"{name}.log"
         start = time.time()
         if name == "kill":

@@ -70,9 +70,8 @@ def compare_results(a: pd.DataFrame, b: pd.DataFrame) -> dict:
             "largest": differ.head(5)[KEY + ["value_a", "value_b"]].to_dict("records")}
 
 
-def _values(runs: dict[str, dict], field: str) -> list:
-    found = {json.dumps(_flatten(r.get("environment") or {}).get(field), sort_keys=True) for r in runs.values()
-             if r.get("environment")}
+def _values(flat: list[dict], field: str) -> list:
+    found = {json.dumps(env.get(field), sort_keys=True) for env in flat}
     return [json.loads(v) for v in sorted(found)]
 
 
@@ -84,10 +83,11 @@ def compare_environments(runs_a: dict[str, dict], runs_b: dict[str, dict]) -> li
         if missing:
             reasons.append(f"{len(missing)} run(s) of {label} recorded no environment (finished before xlib "
                            f"recorded one), e.g. {missing[0]}: their code, libraries and model are unknown")
-    libraries = sorted({k for r in (*runs_a.values(), *runs_b.values())
-                        for k in _flatten(r.get("environment") or {}) if k.startswith("libraries.")})
+    flat_a, flat_b = ([_flatten(r["environment"]) for r in runs.values() if r.get("environment")]
+                      for runs in (runs_a, runs_b))
+    libraries = sorted({k for env in (*flat_a, *flat_b) for k in env if k.startswith("libraries.")})
     for field, words in [*FIELDS.items(), *((k, k.split(".", 1)[1] + " version") for k in libraries)]:
-        va, vb = _values(runs_a, field), _values(runs_b, field)
+        va, vb = _values(flat_a, field), _values(flat_b, field)
         if va and vb and va != vb:
             reasons.append(f"{words}: A {', '.join(map(str, va))}; B {', '.join(map(str, vb))}")
     shared = sorted(set(runs_a) & set(runs_b))
