@@ -42,8 +42,11 @@ def test_every_run_records_what_its_numbers_depend_on():
 
     smoke_results()
     params = load_params(ROOT / "params" / "smoke.yaml")
+    records = json.loads((runs_root() / "smoke" / "runs.json").read_text())   # collect's copy of the records
+    assert sorted(records) == sorted(r.run_id for r in plan(params, runs_root()))
     for run in plan(params, runs_root(), base_model=smoke_model()):
         env = json.loads((runs_root() / "smoke" / run.run_id / "run.json").read_text())["environment"]
+        assert records[run.run_id]["environment"] == env
         assert env["model"] == run.parameters["encoder"] and env["device"] == "cpu"
         assert env["model_sha256"] == model_digest(run.parameters["encoder"])   # the bytes it started from
         assert env["threads"] == run.resources["cpus"] and env["libraries"]["torch"]
