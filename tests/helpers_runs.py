@@ -16,7 +16,8 @@ def write_fixture_runs(model_dir, root, conditions=("baseline",), seeds=(0,), ta
     (a head seeded per condition and seed), collect ``results.csv`` and return its DataFrame."""
     import torch
 
-    from xlib import study as xstudy
+    from xlib import planning, rundir
+    from xlib.study import collect
     from xlib.formats import get_format
     from xlib.pipeline import evaluate, load_tokenizer
     from xlib.tasks import get_task
@@ -34,11 +35,11 @@ def write_fixture_runs(model_dir, root, conditions=("baseline",), seeds=(0,), ta
                 records = []
                 rows = evaluate(spec, model, tokenizer, FIXTURE_LANGS[task], spec.eval_split, 64,
                                 {"data_dir": str(FIX)}, records=records, **predict)
-                run = xstudy.Run(xstudy.target_id(condition, task, seed), "target", "target.ipynb", condition, seed,
+                run = rundir.Run(planning.target_id(condition, task, seed), "target", "target.ipynb", condition, seed,
                                  target=task, parameters={"study": study, "languages": list(FIXTURE_LANGS[task]),
                                                           "data": {"data_dir": str(FIX)}})
                 out = root / run.run_id
                 out.mkdir()
-                xstudy.write_report(out, {"rows": rows, "log": [], "seconds": 0.0, "predictions": records})
+                rundir.write_report(out, {"rows": rows, "log": [], "seconds": 0.0, "predictions": records})
                 (out / "run.json").write_text(json.dumps(asdict(run)))
-    return xstudy.collect(root, study)
+    return collect(root, study)

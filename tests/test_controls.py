@@ -7,7 +7,7 @@ import pytest
 
 from xlib import pipeline
 from xlib.params import load_params
-from xlib.study import plan
+from xlib.planning import plan
 from xlib.tasks import get_task
 
 ROOT = Path(__file__).resolve().parents[1]

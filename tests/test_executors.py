@@ -10,7 +10,7 @@ import pytest
 
 from helpers_cluster import TINY, RayCluster, assert_same_study, run_cli, study_env
 from xlib.params import load_params
-from xlib.study import plan
+from xlib.planning import plan
 
 GPU_CLUSTER = {"gpus": 1, "cpus": 4, "memory_gb": 16, "time_min": 90, "partition": "gpu", "account": "proj",
                "qos": "high"}
@@ -149,7 +149,7 @@ def test_command_line_overrides_the_cluster_block(tmp_path, fake_slurm):
 
 def test_rerun_submits_only_what_is_neither_finished_nor_queued(tmp_path, fake_slurm):
     from xlib.executors import slurm
-    from xlib.study import write_report
+    from xlib.rundir import write_report
 
     params = load_params(TINY)
     runs = plan(params, tmp_path, base_model="/m")

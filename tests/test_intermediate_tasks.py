@@ -194,7 +194,7 @@ def test_conditions_take_options_and_errors_name_condition_and_key():
 
 
 def test_plan_passes_condition_options_to_phase_two_only():
-    from xlib.study import plan
+    from xlib.planning import plan
 
     params = _params(**{"translate-train": {"tasks": ["mini-mnli"], "translate": {"languages": ["sov"]}}})
     runs = {r.run_id: r for r in plan(params, "/tmp/unused-runs")}

@@ -66,11 +66,11 @@ def test_run_without_predictions_is_named(tmp_path):
 
 
 def test_run_target_report_writes_predictions_beside_metrics(tiny_model_dir, tmp_path):
-    from xlib import pipeline, study
+    from xlib import pipeline, rundir
     hparams = {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 8, "max_length": 32}
     report = pipeline.run_target("mini-xnli", tiny_model_dir, hparams, languages=["sva"],
                                  data={"sizes": {"train": 16, "dev": 8, "test": 8}}, perturb=["char"])
-    study.write_report(tmp_path, report)
+    rundir.write_report(tmp_path, report)
     frame = predictions.read(tmp_path)
     assert sorted(set(zip(frame["split"], frame["language"]))) == [("dev", "en"), ("test", "sva"), ("test-char", "sva")]
     assert "predictions" not in (tmp_path / "metrics.json").read_text()
@@ -82,13 +82,13 @@ def test_run_target_report_writes_predictions_beside_metrics(tiny_model_dir, tmp
 def test_a_target_run_without_predictions_fails_and_counts_nothing(tmp_path):
     """A phase-(iii) notebook that writes metrics.json but no predictions.parquet is a failed run, never a finished one."""
     from test_reliability import _notebook
-    from xlib.study import Run, execute_run, is_finished
-    nb = _notebook(tmp_path / "nb.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': []})")
+    from xlib.rundir import execute_run, is_finished, Run
+    nb = _notebook(tmp_path / "nb.ipynb", "from xlib.rundir import write_report\nwrite_report(out_dir, {'rows': []})")
     outcome = execute_run(Run("target--c--t--s0", "target", nb, "c", 0), tmp_path / "study")
-    assert not outcome["ok"] and "without writing predictions.parquet" in outcome["error"]
+    assert not outcome.ok and "without writing predictions.parquet" in outcome.error
     assert not is_finished(tmp_path / "study" / "target--c--t--s0")
     kept = execute_run(Run("target--c--u--s0", "target", _notebook(
-        tmp_path / "ok.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': "
+        tmp_path / "ok.ipynb", "from xlib.rundir import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': "
         "[{'id': 'a', 'language': 'de', 'split': 'test', 'prediction': 'x', 'gold': 'x', 'score': 100.0}]})"),
         "c", 0), tmp_path / "study")
-    assert kept["ok"] and predictions.read(tmp_path / "study" / "target--c--u--s0")["score"].tolist() == [100.0]
+    assert kept.ok and predictions.read(tmp_path / "study" / "target--c--u--s0")["score"].tolist() == [100.0]

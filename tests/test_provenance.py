@@ -97,7 +97,7 @@ GENERATE = ("import hashlib, json; from xlib.synth.tasks import SYNTH_TASKS, gen
             "[h.update(json.dumps(generate(t, s, l, 20, seed=1), sort_keys=True).encode()) "
             "for t in sorted(SYNTH_TASKS) for s in SYNTH_TASKS[t]['splits'] for l in SYNTH_TASKS[t]['languages']]; "
             "h.update(json.dumps(monolingual_corpus('grk', 50, seed=0)).encode()); "
-            "from xlib.params import load_params; from xlib.study import plan; "
+            "from xlib.params import load_params; from xlib.planning import plan; "
             "h.update(json.dumps([r.run_id for r in plan(load_params('params/miniature.yaml'), 'runs')]).encode()); "
             "print(h.hexdigest())")
 

@@ -14,7 +14,8 @@ import pytest
 
 from helpers_cluster import TINY, assert_same_study, run_cli, study_env
 from xlib.lock import StudyLock, StudyLocked
-from xlib.study import Run, _report_failures, clean_leftovers, collect, is_finished, write_report
+from xlib.rundir import clean_leftovers, is_finished, Run, write_report
+from xlib.study import _report_failures, collect
 
 
 def _dead_pid() -> int:
@@ -100,22 +101,22 @@ def _notebook(path: Path, body: str) -> str:
 def test_a_failing_run_does_not_stop_the_grid(tmp_path):
     from xlib.executors.local import run_grid
 
-    ok = _notebook(tmp_path / "ok.ipynb", "from xlib.study import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': []})")
+    ok = _notebook(tmp_path / "ok.ipynb", "from xlib.rundir import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': []})")
     bad = _notebook(tmp_path / "bad.ipynb", "raise ValueError('the data file is broken')")
     runs = [Run("a", "intermediate", ok, "c", 0), Run("b", "intermediate", bad, "c", 0),
             Run("c", "target", ok, "c", 0, depends_on="b"), Run("d", "target", ok, "c", 0, depends_on="a")]
     root = tmp_path / "study"
-    outcomes = {o["run_id"]: o for o in run_grid(runs, root, jobs=2, log=lambda *_: None)}
-    assert outcomes["a"]["ok"] and outcomes["d"]["ok"] and is_finished(root / "d")
-    assert outcomes["b"]["error"] == "ValueError: the data file is broken"
-    assert outcomes["b"]["notebook"] == str(root / "failed" / "b" / "bad.ipynb")
-    assert Path(outcomes["b"]["notebook"]).exists() and not (root / "b").exists()
+    outcomes = {o.run_id: o for o in run_grid(runs, root, jobs=2, log=lambda *_: None)}
+    assert outcomes["a"].ok and outcomes["d"].ok and is_finished(root / "d")
+    assert outcomes["b"].error == "ValueError: the data file is broken"
+    assert outcomes["b"].notebook == str(root / "failed" / "b" / "bad.ipynb")
+    assert Path(outcomes["b"].notebook).exists() and not (root / "b").exists()
     assert "the data file is broken" in (root / "failed" / "b" / "error.txt").read_text()
-    assert outcomes["c"]["error"] == "not run: its phase-(ii) run b failed" and not (root / "c").exists()
+    assert outcomes["c"].error == "not run: its phase-(ii) run b failed" and not (root / "c").exists()
     lines = []
-    assert _report_failures([o for o in outcomes.values() if not o["ok"]], lines.append) == 1
+    assert _report_failures([o for o in outcomes.values() if not o.ok], lines.append) == 1
     assert lines[0] == "2 run(s) FAILED:"
-    assert f"  FAILED b: ValueError: the data file is broken (notebook: {outcomes['b']['notebook']})" in lines
+    assert f"  FAILED b: ValueError: the data file is broken (notebook: {outcomes['b'].notebook})" in lines
 
 
 # ------------------------------------------------------------------------------ determinism

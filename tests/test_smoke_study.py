@@ -7,7 +7,8 @@ import pandas as pd
 
 from xlib.params import load_params
 from xlib.paths import runs_root
-from xlib.study import plan, smoke_results
+from xlib.planning import plan
+from xlib.study import smoke_results
 
 ROOT = Path(__file__).resolve().parents[1]
 

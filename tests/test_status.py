@@ -9,7 +9,8 @@ import time
 from helpers_cluster import TINY, run_cli
 from xlib.params import load_params
 from xlib.status import counts, study_status
-from xlib.study import plan, write_report
+from xlib.planning import plan
+from xlib.rundir import write_report
 
 
 def _dead_pid() -> int:

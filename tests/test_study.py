@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from xlib.params import load_params
-from xlib.study import collect, intermediate_id, is_finished, plan, target_id, write_report
+from xlib.planning import intermediate_id, plan, target_id
+from xlib.rundir import is_finished, write_report
+from xlib.study import collect
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +84,7 @@ def test_every_run_carries_the_resources_and_trust_setting_of_the_params():
 def test_local_executor_sets_threads_from_the_params_not_the_pool(monkeypatch, tmp_path):
     import os
 
-    from xlib import study
+    from xlib import rundir
 
     seen = {}
     for name in ("XLIB_NUM_THREADS", "XLIB_RUN_ID", "XLIB_STUDY_PGID"):   # restored after the test
@@ -90,15 +92,15 @@ def test_local_executor_sets_threads_from_the_params_not_the_pool(monkeypatch, t
     monkeypatch.setattr("papermill.execute_notebook", lambda *a, **k: seen.setdefault("threads", os.environ["XLIB_NUM_THREADS"]))
     run = plan({**load_params(ROOT / "tests" / "fixtures" / "params" / "tiny.yaml"), "cluster": {"cpus": 3}},
                tmp_path)[0]
-    outcome = study.execute_run(run, tmp_path)
-    assert seen["threads"] == "3" and not outcome["ok"]   # the stub writes no metrics.json: a failed run
-    assert "finished without writing metrics.json" in outcome["error"]
+    outcome = rundir.execute_run(run, tmp_path)
+    assert seen["threads"] == "3" and not outcome.ok   # the stub writes no metrics.json: a failed run
+    assert "finished without writing metrics.json" in outcome.error
     assert (tmp_path / "failed" / run.run_id / "error.txt").exists() and not (tmp_path / run.run_id).exists()
 
 
 def test_clean_leftovers_drops_failure_records_of_runs_finished_since(tmp_path):
     """A run that failed once and finished on a rerun is no longer reported as failed; real failures stay."""
-    from xlib.study import clean_leftovers
+    from xlib.rundir import clean_leftovers
 
     for name in ("ok-now", "still-bad"):
         (tmp_path / "failed" / name).mkdir(parents=True)
@@ -119,7 +121,7 @@ def test_clean_leftovers_drops_failure_records_of_runs_finished_since(tmp_path):
 def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
     """ipykernel warns on every start that it runs over local TCP; the study's runs start it with its log at CRITICAL."""
     import nbformat
-    from xlib.study import execute_notebook
+    from xlib.notebook import execute_notebook
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("print('cell ran')")]
     path = tmp_path / "tiny.ipynb"
@@ -133,7 +135,7 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
     import papermill
     import pytest
 
-    from xlib import study
+    from xlib import notebook
 
     calls = []
 
@@ -144,8 +146,8 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
         return "executed"
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    monkeypatch.setattr(study.time, "sleep", lambda s: None)
-    assert study.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {}) == "executed"
+    monkeypatch.setattr(notebook.time, "sleep", lambda s: None)
+    assert notebook.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {}) == "executed"
     assert len(calls) == 2
 
     def broken(*args, **kwargs):   # an error inside the notebook: never executed twice
@@ -155,7 +157,7 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
     calls.clear()
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(RuntimeError, match="no training examples"):
-        study.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {})
+        notebook.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {})
     assert len(calls) == 1
 
 
@@ -163,7 +165,7 @@ def test_runs_reuse_one_kernel_per_process_unless_fresh_kernels_asked(tmp_path, 
     """Each run's notebook executes in this process's kept kernel (imports paid once); XLIB_FRESH_KERNELS=1 starts one per run."""
     import nbformat
     from xlib import kernels
-    from xlib.study import execute_notebook
+    from xlib.notebook import execute_notebook
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("import os\nprint(os.getpid(), x, 'left' in globals())\nleft = 1")]

@@ -232,7 +232,7 @@ def test_xtreme_r_params_dry_run_is_fast_and_offline():
 
 
 def _run_target_notebook(task, model_dir, tmp_path):
-    from xlib.study import execute_notebook
+    from xlib.notebook import execute_notebook
     spec = get_task(task)
     langs = [l for l in FIXTURE_LANGS[task] if l != "en" or spec.format != "retrieval" or task == "mewslix"]
     langs = [l for l in langs if l in spec.languages]

@@ -261,7 +261,7 @@ def run_export_check(official: dict, params_path: Path, condition: str, runs_dir
 
     from xlib.export import OFFICIAL_LANGUAGES, export, file_kind
     from xlib.params import load_params
-    from xlib.study import study_dir
+    from xlib.rundir import study_dir
     from xlib.tasks import get_task
 
     params = load_params(params_path)

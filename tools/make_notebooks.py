@@ -3,6 +3,7 @@
 ``python tools/make_notebooks.py`` writes all of them; ``python tools/make_notebooks.py analysis.ipynb``
 writes only the notebooks named.
 """
+import hashlib
 import sys
 from pathlib import Path
 
@@ -24,6 +25,8 @@ ONLY = set(sys.argv[1:])
 def save(name, cells):
     if ONLY and name not in ONLY:
         return
+    for number, cell in enumerate(cells):   # stable ids: regenerating changes only the cells that changed
+        cell.id = hashlib.sha1(f"{name}:{number}".encode()).hexdigest()[:8]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -41,11 +44,11 @@ save("intermediate.ipynb", [
                 'condition = "mini-mnli"\ntasks = ["mini-mnli"]\nencoder = ""          # empty: the smoke study\'s pretrained model\n'
                 'seed = 0\nhparams = {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64}\n'
                 'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\ntrust_remote_code = False'),
-    new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, study\n\n"
+    new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n\n"
                   "encoder = encoder or study.smoke_model()\nout_dir = out_dir or tempfile.mkdtemp(prefix='xlib-intermediate-')"),
     new_code_cell("report = pipeline.run_intermediate(tasks, encoder, out_dir, hparams, seed=seed, data=data,\n"
                   "                                   trust_remote_code=trust_remote_code)\n"
-                  "study.write_report(out_dir, report)\n"
+                  "rundir.write_report(out_dir, report)\n"
                   "print(f\"{condition}: trained {', '.join(tasks)} in {report['seconds']:.1f}s -> {report['encoder']}\")"),
     new_markdown_cell("English dev scores of each intermediate task and the training loss:"),
     new_code_cell("pd.DataFrame(report[\"rows\"])"),
@@ -64,11 +67,11 @@ save("target.ipynb", [
                 'languages = []        # empty: every language of the task\n'
                 'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\npredict = {}\n'
                 'perturb = []          # also score perturbed test sets for MLEM-R: "char", "word"\ntrust_remote_code = False'),
-    new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, study\n\n"
+    new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n\n"
                   "encoder = encoder or study.smoke_model()\nout_dir = out_dir or tempfile.mkdtemp(prefix='xlib-target-')"),
     new_code_cell("report = pipeline.run_target(target, encoder, hparams, seed=seed, languages=languages, data=data,\n"
                   "                             predict=predict, perturb=perturb, trust_remote_code=trust_remote_code)\n"
-                  "study.write_report(out_dir, report)\n"
+                  "rundir.write_report(out_dir, report)\n"
                   "print(f\"{condition} -> {target}: {report['seconds']:.1f}s\")"),
     new_markdown_cell("Scores per language (the first rows are the English dev set used for model selection):"),
     new_code_cell("scores = pd.DataFrame(report[\"rows\"])\n"

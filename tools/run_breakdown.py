@@ -23,7 +23,7 @@ def kernel_start_and_imports() -> tuple[float, float]:
     """Return the seconds to start a notebook kernel, and to run the target notebook's imports in it."""
     from jupyter_client.manager import KernelManager
 
-    from xlib.study import KERNEL_ARGUMENTS
+    from xlib.notebook import KERNEL_ARGUMENTS
     start = time.perf_counter()
     km = KernelManager(kernel_name="python3")
     km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
@@ -31,7 +31,7 @@ def kernel_start_and_imports() -> tuple[float, float]:
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
     ready = time.perf_counter()
-    reply = kc.execute_interactive("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, study\n"
+    reply = kc.execute_interactive("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n"
                                    "from xlib.formats import get_format\nfrom xlib.features import featurize_cached\n"
                                    "import datasets", timeout=300)
     imported = time.perf_counter()
@@ -59,7 +59,7 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
     """Run the baseline run of ``target`` in this process with its parts timed; return its wall seconds."""
     import torch
 
-    from xlib import pipeline, study
+    from xlib import pipeline, planning, rundir
     from xlib.formats import get_format
     from xlib.tasks import get_task
     torch.set_num_threads(1)
@@ -71,7 +71,7 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
     timed(pipeline, "featurize_cached", parts, "tokenising the training set")
     timed(pipeline, "train", parts, "training")
     timed(pipeline, "evaluate", parts, "evaluation (dev en, test x 7; tokenising included)")
-    run = next(r for r in study.plan(params, tempfile.mkdtemp(), base_model=model)
+    run = next(r for r in planning.plan(params, tempfile.mkdtemp(), base_model=model)
                if r.phase == "target" and r.condition == "baseline" and r.target == target)
     p = run.parameters
     start = time.perf_counter()
@@ -79,26 +79,26 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
                                  data=p["data"], predict=p["predict"], perturb=p["perturb"])
     out = Path(tempfile.mkdtemp())
     write = time.perf_counter()
-    study.write_report(out, report)
+    rundir.write_report(out, report)
     parts["writing metrics.json"] = time.perf_counter() - write
     return time.perf_counter() - start
 
 
 def through_executor(params: dict, model: str, target: str, fresh: bool) -> list[float]:
     """Return the wall seconds of the baseline run of ``target`` through ``execute_run``, twice in one process."""
-    from xlib import kernels, study
+    from xlib import kernels, planning, rundir
     os.environ["XLIB_FRESH_KERNELS"] = "1" if fresh else "0"
     seconds = []
     try:
         for _ in range(2):
             root = Path(tempfile.mkdtemp())
-            run = next(r for r in study.plan(params, root, base_model=model)
+            run = next(r for r in planning.plan(params, root, base_model=model)
                        if r.phase == "target" and r.condition == "baseline" and r.target == target)
             (root / params["study"]).mkdir()
-            outcome = study.execute_run(run, root / params["study"])
-            if not outcome["ok"]:
-                raise RuntimeError(outcome["error"])
-            seconds.append(outcome["seconds"])
+            outcome = rundir.execute_run(run, root / params["study"])
+            if not outcome.ok:
+                raise RuntimeError(outcome.error)
+            seconds.append(outcome.seconds)
     finally:
         kernels.shutdown()
     return seconds

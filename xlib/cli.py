@@ -85,7 +85,7 @@ def _study_root(where: str, runs_dir: str) -> Path:
     path = Path(where)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         from .params import load_params
-        from .study import study_dir
+        from .rundir import study_dir
         return study_dir(load_params(path), runs_dir)
     return path
 
@@ -103,7 +103,8 @@ def _diff(args) -> int:
 
 
 def _print_plan(params, runs_dir) -> None:
-    from .study import plan, study_dir, is_finished
+    from .planning import plan
+    from .rundir import is_finished, study_dir
     root = study_dir(params, runs_dir)
     for run in plan(params, runs_dir):
         state = "done" if is_finished(root / run.run_id) else "todo"
@@ -127,13 +128,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from . import study
     from .executors import ExecutorUnavailable
+    from .planning import plan
+    from .rundir import study_dir
     from .lock import StudyLocked
     if args.verb == "plan" or (args.verb == "run" and args.dry_run):
         _print_plan(params, args.runs_dir)
         return 0
     if args.verb == "status":
         from .status import format_status, study_status
-        print(format_status(study_status(study.plan(params, args.runs_dir), study.study_dir(params, args.runs_dir)),
+        print(format_status(study_status(plan(params, args.runs_dir), study_dir(params, args.runs_dir)),
                             params["study"]))
         return 0
     if args.verb == "run":
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "validate":
         from .validate import main as validate
         return validate(params, args.runs_dir, args.tolerance, args.published, args.condition)
-    root = study.study_dir(params, args.runs_dir)
+    root = study_dir(params, args.runs_dir)
     if args.verb == "collect":
         results = study.collect(root, params["study"])
         print(f"{len(results)} rows -> {root / 'results.csv'}")

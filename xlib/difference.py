@@ -45,7 +45,7 @@ def read_runs(root: str | Path) -> dict[str, dict]:
     ``runs.json`` beside a ``results.csv`` is enough, so a results table kept apart from its runs
     (the committed miniature's, for one) can be compared with a fresh study.
     """
-    from .study import is_finished
+    from .rundir import is_finished
 
     root = Path(root)
     if not root.is_dir():

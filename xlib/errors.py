@@ -28,7 +28,7 @@ def load_run(study_dir, condition: str, target: str, seed: int = 0, language: st
 
     Errors name the run directory and what is missing in it.
     """
-    from .study import target_id
+    from .planning import target_id
     run_dir = Path(study_dir) / target_id(condition, target, seed)
     if not (run_dir / "run.json").exists():
         runs = sorted(p.name for p in Path(study_dir).glob("target--*")) if Path(study_dir).is_dir() else []

@@ -107,7 +107,8 @@ def _texts(spec, frame: pd.DataFrame, side: str) -> str:
 
 def _run(root: Path, study: str, condition: str, target: str, seed: int) -> pd.DataFrame:
     """Return the prediction records of one run, checking it is finished and is the run it should be."""
-    from .study import is_finished, target_id
+    from .planning import target_id
+    from .rundir import is_finished
     run_id = target_id(condition, target, seed)
     run_dir = root / run_id
     if not run_dir.is_dir():
@@ -148,7 +149,7 @@ def export(params: dict, condition: str, out_dir, runs_root="runs", seed: int | 
     ``seed`` defaults to the study's only seed (an error asks for it when there are several).
     ``strict`` requires every official language of every XTREME-R task evaluate.py scores.
     """
-    from .study import study_dir
+    from .rundir import study_dir
     from .tasks import get_task
     out_dir = Path(out_dir)
     if out_dir.exists():

@@ -91,7 +91,7 @@ def load_predictions(study_dir) -> pd.DataFrame:
 
     A run without ``predictions.parquet`` or with an unreadable one raises an error naming the run and file.
     """
-    from .study import is_finished
+    from .rundir import is_finished
     root = Path(study_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"no runs directory {root}")
@@ -364,7 +364,7 @@ def one_seed_warning(records: pd.DataFrame) -> str | None:
 
 def has_predictions(study_dir) -> bool:
     """Return whether ``study_dir`` has finished phase-(iii) runs and every one of them keeps ``predictions.parquet``."""
-    from .study import is_finished
+    from .rundir import is_finished
     root = Path(study_dir)
     runs = [p for p in sorted(root.iterdir()) if p.is_dir() and p.name.startswith("target--") and is_finished(p)] \
         if root.is_dir() else []

@@ -10,7 +10,7 @@ import socket
 from pathlib import Path
 
 from .lock import is_stale
-from .study import Run, failed_dir, is_finished, running_dir
+from .rundir import Run, error_path, is_finished, marker_path, submission_path
 
 STATES = ("done", "running", "failed", "pending")
 PHASES = {"intermediate": "phase (ii)", "target": "phase (iii)"}
@@ -26,9 +26,9 @@ def _json(path: Path) -> dict | None:
 def run_state(run: Run, root: Path) -> dict:
     """Return ``{"run_id", "phase", "state", "detail"}`` for one run, judged from the study directory."""
     state, detail = "pending", ""
-    marker = _json(running_dir(root) / f"{run.run_id}.json")
-    error = failed_dir(root) / run.run_id / "error.txt"
-    submitted = _json(root / ".slurm" / f"{run.run_id}.json")
+    marker = _json(marker_path(root, run.run_id))
+    error = error_path(root, run.run_id)
+    submitted = _json(submission_path(root, run.run_id))
     if is_finished(root / run.run_id):
         state = "done"
     elif marker and not is_stale(marker):

@@ -135,7 +135,7 @@ def main(params: dict, runs_dir: str | Path, tolerance: float, published: str | 
          condition: str = "baseline", out=None) -> int:
     """Print the comparison of ``params``' study with the published baselines; return 1 if any number is outside
     the tolerance or unscored, else 0. The table is also written to ``runs/<study>/validation.csv``."""
-    from .study import study_dir
+    from .rundir import study_dir
     root = study_dir(params, runs_dir)
     if not (root / "results.csv").is_file():
         print(f"error: {root / 'results.csv'} does not exist: run or collect the study first", file=sys.stderr)

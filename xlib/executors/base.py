@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..study import Run, is_finished, record_failure
+from ..rundir import Outcome, Run, is_finished
 
 
 def split_done(runs: list[Run], root: Path, log=print) -> tuple[list[Run], set[str]]:
@@ -13,13 +13,6 @@ def split_done(runs: list[Run], root: Path, log=print) -> tuple[list[Run], set[s
     if done:
         log(f"{len(done)} of {len(runs)} runs already finished: skipped")
     return [r for r in runs if r.run_id not in done], done
-
-
-def blocked(run: Run, root: Path, parent: str) -> dict:
-    """Record ``run`` as failed because its phase-(ii) run failed, and return its outcome."""
-    error = f"not run: its phase-(ii) run {parent} failed"
-    record_failure(root, run.run_id, error)
-    return {"run_id": run.run_id, "ok": False, "seconds": 0.0, "error": error, "notebook": None}
 
 
 class Progress:
@@ -31,17 +24,17 @@ class Progress:
         self.ok = self.failed = 0
         self.bar = tqdm(total=total, desc=what, unit="run", disable=None, dynamic_ncols=True)
 
-    def update(self, outcome: dict, running: int = 0) -> None:
+    def update(self, outcome: Outcome, running: int = 0) -> None:
         """Count one ended run, refresh the bar (done / failed / running) and log a line for it."""
-        if outcome["ok"]:
+        if outcome.ok:
             self.ok += 1
         else:
             self.failed += 1
         self.bar.update(1)
         self.bar.set_postfix(done=self.ok, failed=self.failed, running=running, refresh=True)
-        status = "ok" if outcome["ok"] else f"FAILED ({outcome['error']})"
-        line = (f"[{self.ok + self.failed}/{self.total}] {outcome['run_id']}: {status} in "
-                f"{outcome['seconds']:.1f}s (elapsed {time.time() - self.started:.0f}s)")
+        status = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+        line = (f"[{self.ok + self.failed}/{self.total}] {outcome.run_id}: {status} in "
+                f"{outcome.seconds:.1f}s (elapsed {time.time() - self.started:.0f}s)")
         self.bar.write(line) if not self.bar.disable else self.log(line)
 
     def close(self) -> None:

@@ -6,8 +6,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
 
-from ..study import Run, _short_error, execute_run
-from .base import Progress, blocked, split_done
+from ..rundir import Outcome, Run, blocked, execute_run, short_error
+from .base import Progress, split_done
 
 
 def visible_gpus() -> list[str]:
@@ -22,7 +22,7 @@ def visible_gpus() -> list[str]:
 
 
 def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print, params: dict | None = None,
-             **_options) -> list[dict]:
+             **_options) -> list[Outcome]:
     """Execute ``runs`` ``jobs`` at a time, each after the run it depends on; return their outcomes.
 
     With GPUs visible, each run gets one device of its own and ``jobs`` is at most the number of
@@ -61,10 +61,9 @@ def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print, params: dict
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001  (a crashed worker process)
-                    outcome = {"run_id": run.run_id, "ok": False, "seconds": 0.0, "error": _short_error(exc),
-                               "notebook": None}
+                    outcome = Outcome(run.run_id, False, error=short_error(exc))
                 outcomes.append(outcome)
-                (done if outcome["ok"] else failed).add(run.run_id)
+                (done if outcome.ok else failed).add(run.run_id)
                 progress.update(outcome, len(futures))
     progress.close()
     return outcomes

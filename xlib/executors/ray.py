@@ -9,22 +9,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..study import Run, _short_error, execute_run, record_failure
+from dataclasses import replace
+
+from ..rundir import Outcome, Run, blocked, execute_run, failed_outcome, short_error
 from .base import Progress, split_done
 
 # environment the workers need to see the same data, cache and offline settings as the driver
 FORWARDED = ("XLIB_", "HF_", "TRANSFORMERS_", "TOKENIZERS_")
 
 
-def _execute(run: Run, root: str, *parents: dict) -> dict:
+def _execute(run: Run, root: str, *parents: Outcome) -> Outcome:
     """Return the outcome of ``run`` (not executed when a phase-(ii) parent failed)."""
     for parent in parents:
-        if not parent["ok"]:
-            error = f"not run: its phase-(ii) run {parent['run_id']} failed"
-            record_failure(root, run.run_id, error)
-            return {"run_id": run.run_id, "ok": False, "seconds": 0.0, "error": error, "notebook": None}
+        if not parent.ok:
+            return blocked(run, root, parent.run_id)
     import ray
-    return {**execute_run(run, root), "node": ray.get_runtime_context().get_node_id()}
+    return replace(execute_run(run, root), node=ray.get_runtime_context().get_node_id())
 
 
 def task_options(run: Run, retries: int = 3) -> dict:
@@ -52,7 +52,7 @@ def connect(address: str | None = None):
 
 
 def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, params: dict | None = None,
-             address: str | None = None, retries: int | None = None, **_options) -> list[dict]:
+             address: str | None = None, retries: int | None = None, **_options) -> list[Outcome]:
     """Submit every unfinished run as a Ray task (phase iii after its phase ii) and return all outcomes."""
     ray = connect(address)
     retries = retries if retries is not None else int(((params or {}).get("cluster") or {}).get("retries", 3))
@@ -74,9 +74,7 @@ def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, pa
             try:
                 outcome = ray.get(ready[0])
             except Exception as exc:  # noqa: BLE001  (retries exhausted, or a parent's task was lost)
-                error = _short_error(exc)
-                record_failure(root, run.run_id, error)
-                outcome = {"run_id": run.run_id, "ok": False, "seconds": 0.0, "error": error, "notebook": None}
+                outcome = failed_outcome(root, run.run_id, short_error(exc))
             outcomes.append(outcome)
             progress.update(outcome, running=min(len(waiting), int(ray.cluster_resources().get("CPU", 1))))
     finally:

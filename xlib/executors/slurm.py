@@ -11,7 +11,8 @@ import json
 import time
 from pathlib import Path
 
-from ..study import Run, execute_run, write_atomic
+from ..rundir import (Outcome, Run, blocked, execute_run, marker_path, submission_path, submissions_dir,
+                      temporary_dirs, write_atomic)
 from .base import Progress, split_done
 
 ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED",
@@ -19,17 +20,12 @@ ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZI
 SBATCH_KEYS = ("partition", "account", "qos", "gpus", "cpus", "memory_gb", "time_min")
 
 
-def job(run: Run, root: str) -> dict:
+def job(run: Run, root: str) -> Outcome:
     """Execute ``run`` inside a job and return its outcome; raise when it failed so Slurm marks the job FAILED."""
     outcome = execute_run(run, root)
-    if not outcome["ok"]:
-        raise RuntimeError(f"{run.run_id} failed: {outcome['error']} (notebook: {outcome.get('notebook')})")
+    if not outcome.ok:
+        raise RuntimeError(f"{run.run_id} failed: {outcome.error} (notebook: {outcome.notebook})")
     return outcome
-
-
-def submissions_dir(root: str | Path) -> Path:
-    """Return ``<study>/.slurm``, where each submitted run records its job id."""
-    return Path(root) / ".slurm"
 
 
 def sbatch_options(params: dict | None, overrides: dict | None = None) -> dict:
@@ -77,7 +73,7 @@ def make_executor(folder: Path, options: dict, cluster: str = "slurm"):
 
 def _record(root: Path, run_id: str) -> dict | None:
     try:
-        return json.loads((submissions_dir(root) / f"{run_id}.json").read_text())
+        return json.loads(submission_path(root, run_id).read_text())
     except (OSError, ValueError):
         return None
 
@@ -85,8 +81,8 @@ def _record(root: Path, run_id: str) -> dict | None:
 def _forget(root: Path, run_id: str) -> None:
     """Remove what a lost job of ``run_id`` left: its running marker and temporary directories."""
     import shutil
-    (root / ".running" / f"{run_id}.json").unlink(missing_ok=True)
-    for tmp in root.glob(f".tmp-{run_id}-*"):
+    marker_path(root, run_id).unlink(missing_ok=True)
+    for tmp in temporary_dirs(root, run_id):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -101,7 +97,7 @@ def job_state(folder: Path, job_id: str) -> str:
 
 def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, params: dict | None = None,
              cluster: str = "slurm", sbatch: dict | None = None, wait: bool | None = None,
-             **_options) -> list[dict] | None:
+             **_options) -> list[Outcome] | None:
     """Submit every run that is neither finished nor queued; return None (submitted), or outcomes when run locally."""
     options = sbatch_options(params, sbatch)
     folder = root / ".submitit"
@@ -125,7 +121,7 @@ def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, pa
         executor.update_parameters(**params_for_run)
         submitted_job = executor.submit(job, run, str(root))
         jobs_by_run[run.run_id] = submitted_job.job_id
-        write_atomic(submissions_dir(root) / f"{run.run_id}.json",
+        write_atomic(submission_path(root, run.run_id),
                      json.dumps({"run_id": run.run_id, "job_id": submitted_job.job_id, "submitted": time.time(),
                                  "depends_on": dependency}))
         submitted.append(run.run_id)
@@ -134,7 +130,7 @@ def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, pa
     return None
 
 
-def _run_local(executor, pending: list[Run], root: Path, log) -> list[dict]:
+def _run_local(executor, pending: list[Run], root: Path, log) -> list[Outcome]:
     """Run ``pending`` with submitit's local executor, phase (ii) first, waiting for each phase."""
     outcomes, failed = [], set()
     progress = Progress(len(pending), log)
@@ -143,7 +139,6 @@ def _run_local(executor, pending: list[Run], root: Path, log) -> list[dict]:
         submitted = []
         for run in batch:
             if run.depends_on in failed:
-                from .base import blocked
                 outcomes.append(blocked(run, root, run.depends_on))
                 failed.add(run.run_id)
                 progress.update(outcomes[-1])
@@ -154,8 +149,7 @@ def _run_local(executor, pending: list[Run], root: Path, log) -> list[dict]:
                 outcome = sub.result()
             except Exception as exc:  # noqa: BLE001
                 lines = [l for l in str(exc).strip().splitlines() if l.strip()]
-                outcome = {"run_id": run.run_id, "ok": False, "seconds": 0.0,
-                           "error": lines[-1] if lines else type(exc).__name__, "notebook": None}
+                outcome = Outcome(run.run_id, False, error=lines[-1] if lines else type(exc).__name__)
                 failed.add(run.run_id)
             outcomes.append(outcome)
             progress.update(outcome)
