@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from xlib.formats import get_format
-from xlib.formats.retrieval import embed, nearest
+from xlib.formats.embedding import embed, nearest
 from xlib.pipeline import load_tokenizer
 from xlib.tasks import TaskSpec
 

@@ -201,7 +201,7 @@ def test_gradient_checkpointing_trains_the_same_model(tiny_model_dir):
 
 
 def test_chunked_nearest_is_exact_top_k():
-    from xlib.formats.retrieval import nearest
+    from xlib.formats.embedding import nearest
 
     g = torch.Generator().manual_seed(0)
     queries, cands = torch.randn(70, 16, generator=g), torch.randn(1000, 16, generator=g) * 3

@@ -300,7 +300,7 @@ def test_dual_encoder_pools_as_xtreme_r_and_is_scored_the_same_way(tiny_model_di
     import torch
     from xlib.formats import get_format
     from xlib.formats.dual_encoder import DualEncoder
-    from xlib.formats.retrieval import embed
+    from xlib.formats.embedding import embed
     from xlib.pipeline import load_tokenizer
     tok = load_tokenizer(tiny_model_dir)
     model = get_format("retrieval").build_model(tiny_model_dir, get_task("mewslix"))

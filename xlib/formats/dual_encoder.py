@@ -9,7 +9,7 @@ candidates. ``pooling="mean"`` (mean of the last layer's states) is kept as an a
 
 ``DualEncoder`` wraps a bare encoder so that ``xlib.train.train`` can train it like any head: its
 forward with ``pos_input_ids`` returns the contrastive ``loss``; without them it is the encoder itself
-(``hidden_states`` and ``pooler_output`` for ``retrieval.embed``), and ``pool_layer`` / ``pooling``
+(``hidden_states`` and ``pooler_output`` for ``embedding.embed``), and ``pool_layer`` / ``pooling``
 tell the retrieval format how it was trained to pool. Training examples are
 ``{"id", "query", "positive", "positive_context"?}``; a candidate with a context (LAReQA's answer
 sentence and its paragraph) is encoded as one string, :func:`candidate_text`, in training and evaluation.

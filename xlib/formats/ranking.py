@@ -15,7 +15,7 @@ import torch
 
 from .. import metrics
 from .dual_encoder import candidate_text
-from .retrieval import embed, nearest
+from .embedding import embed, nearest
 
 _CACHE: dict = {}
 
