@@ -164,7 +164,7 @@ def test_published_figure_marks_missing_cells_not_available(results):
     n_missing = int(table.isna().to_numpy().sum())
     texts = _annotations(left)
     assert texts.count(plots.NOT_AVAILABLE) == n_missing
-    assert n_missing == len(plots.INTERMEDIATE_TASKS) * table.shape[1] + int(published.isna().to_numpy().sum())
+    assert n_missing == len(plots.intermediate_titles()) * table.shape[1] + int(published.isna().to_numpy().sum())
     assert "10.9" in texts  # TyDiQA-GoldP F1: 76.0 - 65.1 in both third-party tables
     assert [t.get_text() for t in right.get_xticklabels()] == ["cls", "qa"]
     assert "toy" in right.get_title()

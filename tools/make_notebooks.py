@@ -94,7 +94,7 @@ save("analysis.ipynb", [
                 'seed = 0              # bootstrap RNG seed\nlanguage_order_by = "similarity"  # similarity | family\n'
                 'correction = "holm"   # multiple comparisons in the paired tests: holm | bh (Benjamini–Hochberg) | none\n'
                 'alpha = 0.05'),
-    new_code_cell("from pathlib import Path\nimport pandas as pd\nfrom xlib import analysis, metrics, mlem, plots, significance, similarity, study\n\n"
+    new_code_cell("from pathlib import Path\nimport pandas as pd\nfrom xlib import analysis, mlem, plots, scores, significance, similarity, study\n\n"
                   "results = pd.read_csv(results_csv or study.smoke_results())\n"
                   "print(f\"{len(results)} rows: {results.condition.nunique()} conditions x {results.target.nunique()} targets x \"\n"
                   "      f\"{results.language.nunique()} languages x {results.seed.nunique()} seed(s)\")\n"
@@ -119,7 +119,7 @@ save("analysis.ipynb", [
                   "                                     n_boot=n_boot, seed=seed)\n"
                   "plots.mlem_heatmap(language_gains, language_order=languages);"),
     new_markdown_cell("## XTREME-R scores (official aggregate: per-task mean over languages, category means, overall)"),
-    new_code_cell("metrics.xtreme_r_score(results).round(2)"),
+    new_code_cell("scores.xtreme_r_score(results).round(2)"),
     new_markdown_cell("## Gain over the baseline per target, zero-shot languages (points; `*`: 95% interval excludes 0)"),
     new_code_cell("gains = analysis.gain_by_target(results, baseline=baseline)\n"
                   "intervals = analysis.gain_intervals(results, baseline=baseline, n_boot=n_boot, seed=seed)\n"
@@ -169,13 +169,13 @@ save("analysis.ipynb", [
                   "                                           f\"{significance.describe(correction, len(paired_language), alpha)}\")\n"
                   "    display(paired_language.round(4))"),
     new_markdown_cell("## Cross-lingual transfer gap (English minus the mean of the other languages) and its change"),
-    new_code_cell("mlem.transfer_gap_change(results, baseline=baseline).round(2)"),
+    new_code_cell("scores.transfer_gap_change(results, baseline=baseline).round(2)"),
     new_markdown_cell("## Normalised gain `(s_k - s_base) / (100 - s_base)`, mean over languages"),
-    new_code_cell("normalized = mlem.normalized_gain(results, baseline=baseline)\n"
+    new_code_cell("normalized = scores.normalized_gain(results, baseline=baseline)\n"
                   "normalized.pivot_table(index=\"condition\", columns=\"target\", values=\"normalized_gain\", aggfunc=\"mean\").round(3)"),
     new_markdown_cell("## Fairness across languages of `A[m, ·]` and a LEXTREME-style score"),
-    new_code_cell("mlem.fairness(aggregates).round(3)"),
-    new_code_cell("mlem.lextreme_score(results).round(2)"),
+    new_code_cell("scores.fairness(aggregates).round(3)"),
+    new_code_cell("scores.lextreme_score(results).round(2)"),
     new_markdown_cell("## MLEM-S: association with syntactic similarity to English (English excluded)\n\n"
                       "Similarity: URIEL syntax features for real languages (`xlib/data/uriel_syntax.csv`), the known "
                       "construction for the miniature's synthetic languages."),

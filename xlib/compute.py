@@ -15,26 +15,15 @@ import sys
 
 from .train import TrainConfig
 
-# English training examples of the real tasks, for grids whose phases are given in epochs.
-# Intermediate tasks: docs/sources.md (jiant v1 task_metadata.json, commit 9325fa8c); XNLI trains on MNLI, XQuAD and MLQA on SQuAD
-# v1.1 (same sizes). UNVERIFIED: pawsx, udpos, panx and tydiqa are the XTREME paper's Table 1 sizes as
-# recalled, not checked against a source here; they only scale the compute estimate. Pass train_sizes to override.
-TRAIN_SIZES = {
-    "anli": 1_104_934, "ccg": 38_015, "commonsenseqa": 9_741, "cosmosqa": 25_262, "hellaswag": 39_905,
-    "mnli": 392_702, "qqp": 363_846, "squad": 87_599, "sst2": 67_349,
-    "xnli": 392_702, "pawsx": 49_401, "udpos": 21_253, "panx": 20_000, "xquad": 87_599, "mlqa": 87_599,
-    "tydiqa": 3_696, "lareqa": 87_599,   # LAReQA: one (question, answer sentence) pair per SQuAD v1.1 question
-    # staged targets: one entry per stage, "<task>:<stage>" (Social IQa train 33,410; SuperGLUE COPA train 400)
-    "xcopa:siqa": 33_410, "xcopa:copa": 400, "xcopa:siqa+copa": 33_810,
-}
-
-
 class UnknownSize(ValueError):
     """A task whose number of training examples is not known here (pass it in ``train_sizes``)."""
 
 
 def train_size(task: str, params: dict, train_sizes: dict | None = None) -> int:
-    """Return the number of English training examples of ``task`` (``<task>:<stage>`` for one stage) per epoch."""
+    """Return the number of English training examples of ``task`` (``<task>:<stage>`` for one stage) per epoch.
+
+    ``train_sizes`` overrides; a generated task counts the params' ``data.sizes``; else ``TaskSpec.train_size``.
+    """
     from .tasks import get_task
     from .tasks.synthetic import DEFAULT_SIZES, load_synthetic
 
@@ -43,7 +32,9 @@ def train_size(task: str, params: dict, train_sizes: dict | None = None) -> int:
     spec = get_task(task.split(":")[0])
     if spec.loader is load_synthetic:
         return int({**DEFAULT_SIZES, **((params.get("data") or {}).get("sizes") or {})}["train"])
-    size = getattr(spec, "train_size", None) or TRAIN_SIZES.get(task)
+    size = spec.train_size
+    if isinstance(size, dict):   # a staged task: one size per stage
+        size = size.get(task.partition(":")[2])
     if size:
         return int(size)
     raise UnknownSize(f"task {task!r}: training size unknown and the phase has no max_steps; "

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "accuracy", "tag_f1", "squad_em_f1", "mlqa_em_f1", "bucc_f1", "bucc_optimize", "bucc_extract", "mewslix_map_at_k", "lareqa_map_at_k",
     "average_precision_at_k", "retrieval_accuracy", "em_f1_mean", "normalize_squad_answer",
-    "normalize_mlqa_answer", "mlqa_punctuation", "MLQA_LANGUAGES", "xtreme_r_score",
+    "normalize_mlqa_answer", "mlqa_punctuation", "MLQA_LANGUAGES",
 ]
 
 
@@ -341,85 +341,3 @@ def lareqa_map_at_k(targets: Sequence[Iterable], ranked: Sequence[Sequence], k: 
         raise ValueError("lareqa_map_at_k: no questions to score")
     ap = [average_precision_at_k(t, r, k) for t, r in zip(targets, ranked)]
     return {(f"map@{k}" if k else "map"): float(np.mean(ap)) * 100}
-
-
-# --------------------------------------------------------------------------------------------------
-# The official XTREME-R aggregate (evaluate.py: per-task mean over languages, group means, overall mean)
-
-XTREME_R_CATEGORIES = {"xnli": "classification", "xcopa": "classification", "udpos": "structured",
-                       "panx": "structured", "xquad": "qa", "mlqa": "qa", "tydiqa": "qa",
-                       "tatoeba": "retrieval", "mewslix": "retrieval", "lareqa": "retrieval"}
-CATEGORY_ORDER = ("classification", "structured", "qa", "retrieval")
-
-
-def _registered_task(target: str):
-    """Return the registered ``TaskSpec`` of ``target``, or None for a target the registry does not know."""
-    from .tasks import get_task
-    try:
-        return get_task(target)
-    except ValueError:
-        return None
-
-
-def _task_category(target: str) -> str:
-    """Return the XTREME-R category of ``target``: its registered ``TaskSpec.category``, else by name, else ""."""
-    spec = _registered_task(target)
-    category = spec.category if spec is not None else ""
-    if not category:
-        key = str(target).lower().replace("-", "").replace("_", "")
-        category = next((c for name, c in XTREME_R_CATEGORIES.items() if key.startswith(name)), "")
-    return category
-
-
-def _official_languages(scores):
-    """Return ``scores`` restricted to each registered task's language list; warn where a condition lacks some.
-
-    evaluate.py averages a task over exactly its ``TASK2LANGS`` list (and fails when a language file is
-    missing); here a language outside the list is left out and a partial list is averaged with a warning
-    that names the task, the condition and the missing languages. Unregistered targets are kept whole.
-    """
-    import pandas as pd
-
-    kept = []
-    for target, rows in scores.groupby("target", sort=False):
-        spec = _registered_task(target)
-        languages = tuple(spec.languages) if spec is not None else ()
-        if languages:
-            rows = rows[rows["language"].isin(languages)]
-            for condition, cond_rows in rows.groupby("condition", sort=False):
-                missing = [lang for lang in languages if lang not in set(cond_rows["language"])]
-                if missing:
-                    warnings.warn(f"XTREME-R score: {target!r} of condition {condition!r} averages "
-                                  f"{len(languages) - len(missing)} of its {len(languages)} languages "
-                                  f"(missing: {', '.join(missing)}); the official score needs all of them",
-                                  stacklevel=3)
-        kept.append(rows)
-    return pd.concat(kept) if kept else scores
-
-
-def xtreme_r_score(results, headline=None):
-    """Return the XTREME-R scores per condition: index condition; a column per task, per category, and ``xtreme_r``.
-
-    As google-research/xtreme's evaluate.py: each task's score is its metric averaged uniformly over
-    the task's languages (QA: ``em_f1`` = (EM + F1) / 2; seeds are averaged first), a category score is
-    the mean of its tasks (classification, structured prediction, QA, retrieval: ``TaskSpec.category``)
-    and ``xtreme_r`` the mean over all tasks. A condition lacking a task gets NaN where it enters. A
-    registered task is averaged over its own language list only (:func:`_official_languages`: a language
-    outside it is left out; a missing one is warned about, and the mean covers the languages present).
-    """
-    import pandas as pd
-
-    from . import analysis
-    scores = _official_languages(analysis.headline_scores(analysis.add_em_f1(results), headline))
-    means = scores.groupby(["condition", "target", "language"], as_index=False)["value"].mean()
-    wide = means.pivot_table(index="condition", columns="target", values="value", aggfunc="mean")
-    wide = wide.reindex(index=analysis.condition_order(wide.index), columns=sorted(wide.columns))
-    out = wide.copy()
-    categories = {t: _task_category(t) for t in wide.columns}
-    for category in CATEGORY_ORDER:
-        tasks = [t for t, c in categories.items() if c == category]
-        if tasks:
-            out[category] = wide[tasks].mean(axis=1, skipna=False)
-    out["xtreme_r"] = wide.mean(axis=1, skipna=False)
-    out.index.name, out.columns.name = "condition", None
-    return pd.DataFrame(out)

@@ -17,8 +17,8 @@ skipped by every mean; they never count as zero.
 * MLEM-R: :func:`robustness`, :func:`robustness_by_language`, :func:`mlem_r` (rows of the perturbed
   test sets, split ``<split>-char`` / ``<split>-word``, see :mod:`xlib.perturb`).
 * MLEM-S: :func:`similarity_correlation`.
-* Beside MLEM: :func:`xlib.metrics.xtreme_r_score`, :func:`transfer_gap_change`,
-  :func:`normalized_gain`, :func:`fairness`, :func:`lextreme_score`.
+* Beside MLEM (:mod:`xlib.scores`): the XTREME-R score, the transfer gap, normalised gains,
+  fairness across languages and a LEXTREME-style score.
 """
 from __future__ import annotations
 
@@ -314,91 +314,3 @@ def similarity_correlation(results, similarity=None, baseline: str = "baseline",
     columns = ["condition", "quantity", "n_languages", "pearson", "pearson_low", "pearson_high",
                "spearman", "spearman_low", "spearman_high"]
     return _order(pd.DataFrame(rows, columns=columns)).sort_values("quantity", kind="stable").reset_index(drop=True)
-
-
-# ------------------------------------------------------------------------------------------ beside MLEM
-
-def transfer_gap_change(results, baseline: str = "baseline", headline=None,
-                        source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
-    """Return the transfer gap per condition and target and its change: columns condition, target, gap, baseline_gap, change.
-
-    ``gap`` is English minus the mean of the other languages (:func:`xlib.analysis.transfer_gap`);
-    ``change = gap - baseline_gap`` (negative: intermediate training narrowed the gap).
-    """
-    gap = analysis.transfer_gap(_clean(results), headline, source_language)
-    _check_baseline(gap["condition"].unique(), baseline)
-    base = gap[gap["condition"] == baseline][["target", "gap"]].rename(columns={"gap": "baseline_gap"})
-    out = gap.merge(base, on="target", how="left")
-    out["change"] = out["gap"] - out["baseline_gap"]
-    return out[["condition", "target", "gap", "baseline_gap", "change"]]
-
-
-def normalized_gain(results, baseline: str = "baseline", headline=None) -> pd.DataFrame:
-    """Return the normalised gain per condition, target and language: ``(s_k - s_base) / (100 - s_base)``.
-
-    Columns condition, target, language, score, baseline_score, normalized_gain (scores averaged over
-    seeds; NaN where the baseline already scores 100).
-    """
-    gains = analysis.gain_by_language(_clean(results), baseline, headline)
-    head = 100.0 - gains["baseline_score"]
-    gains["normalized_gain"] = gains["gain"] / head.where(head != 0)
-    return gains[["condition", "target", "language", "score", "baseline_score", "normalized_gain"]]
-
-
-def gini(values) -> float:
-    """Return the Gini coefficient of non-negative ``values`` (0 = all equal; NaN if empty or all zero)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0 or x.sum() == 0:
-        return float("nan")
-    return float(np.abs(x[:, None] - x[None, :]).sum() / (2.0 * x.size ** 2 * x.mean()))
-
-
-def fairness(aggregates: pd.DataFrame, include_english: bool = True,
-             source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
-    """Return fairness across languages of ``A[m, ·]`` per condition.
-
-    ``aggregates`` is :func:`language_aggregates`' table. Columns: condition, n_languages, min_language,
-    min, max, range, sd (population, ddof=0), cv (sd / mean), gini.
-    """
-    if not include_english:
-        aggregates = aggregates[aggregates["language"] != source_language]
-    rows = []
-    for condition, part in aggregates.groupby("condition", sort=False):
-        part = part.dropna(subset=["aggregate"])
-        x = part["aggregate"].to_numpy(dtype=float)
-        if x.size == 0:
-            continue
-        worst = part.sort_values(["aggregate", "language"]).iloc[0]
-        mean, sd = float(x.mean()), float(x.std(ddof=0))
-        rows.append({"condition": condition, "n_languages": int(x.size), "min_language": worst["language"],
-                     "min": float(x.min()), "max": float(x.max()), "range": float(x.max() - x.min()),
-                     "sd": sd, "cv": sd / mean if mean else float("nan"), "gini": gini(x)})
-    columns = ["condition", "n_languages", "min_language", "min", "max", "range", "sd", "cv", "gini"]
-    return _order(pd.DataFrame(rows, columns=columns))
-
-
-def lextreme_score(results, headline=None, include_english: bool = True,
-                   source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
-    """Return a LEXTREME-style score per condition: columns condition, task_aggregate, language_aggregate, lextreme.
-
-    On raw scores averaged over seeds: ``task_aggregate`` = mean over tasks of each task's mean over
-    languages; ``language_aggregate`` = mean over languages of each language's mean over tasks;
-    ``lextreme`` = their harmonic mean.
-    """
-    cells = cell_scores(results, headline)
-    if not include_english:
-        cells = cells[cells["language"] != source_language]
-    means = cells.groupby(["condition", "target", "language"], as_index=False)["score"].mean()
-    task = means.groupby(["condition", "target"])["score"].mean().groupby("condition").mean()
-    language = means.groupby(["condition", "language"])["score"].mean().groupby("condition").mean()
-    out = pd.DataFrame({"task_aggregate": task, "language_aggregate": language}).reset_index()
-    a, b = out["task_aggregate"], out["language_aggregate"]
-    out["lextreme"] = (2 * a * b / (a + b)).where((a + b) != 0, 0.0)
-    return _order(out)[["condition", "task_aggregate", "language_aggregate", "lextreme"]]
-
-
-def xtreme_r_score(results, **kwargs) -> pd.DataFrame:
-    """Return :func:`xlib.metrics.xtreme_r_score` of ``results`` (official XTREME-R aggregate per condition)."""
-    from .metrics import xtreme_r_score as score
-    return score(results, **kwargs)

@@ -151,8 +151,6 @@ def _file_name(name: str) -> str:
 
 
 MLEM_CBAR_LABEL = "gain in A (x100)"
-INTERMEDIATE_TASKS = ["ANLI+", "CCG", "CommonsenseQA", "Cosmos QA", "HellaSwag", "MNLI", "QQP", "SQuAD", "SST-2",
-                      "multi-task"]
 NOT_AVAILABLE = "n/a"
 
 
@@ -215,9 +213,16 @@ def _mark_not_available(ax, table: pd.DataFrame) -> None:
         ax.text(j + 0.5, i + 0.5, NOT_AVAILABLE, ha="center", va="center", color="0.45", fontsize=FONT["annot"] - 1)
 
 
+def intermediate_titles() -> list[str]:
+    """Return the display names of Phang et al.'s nine intermediate tasks (their ``TaskSpec.title``), then "multi-task"."""
+    from .tasks import get_task
+    from .tasks.intermediate import INTERMEDIATE_TASKS
+    return [get_task(name).title for name in INTERMEDIATE_TASKS] + ["multi-task"]
+
+
 def published_table(published: pd.DataFrame) -> pd.DataFrame:
     """Return the published panel: the third-party best-per-target rows, then one all-NaN row per intermediate task."""
-    cells = pd.DataFrame(np.nan, index=[f"{t} (dev, per cell)" for t in INTERMEDIATE_TASKS],
+    cells = pd.DataFrame(np.nan, index=[f"{t} (dev, per cell)" for t in intermediate_titles()],
                          columns=published.columns)
     return pd.concat([published.astype(float), cells])
 

@@ -1,7 +1,6 @@
 """Retrieval by pooled encoder states: Tatoeba-style bitext search with exact cosine nearest neighbours."""
 from __future__ import annotations
 
-import torch
 from transformers import AutoModel
 
 from .. import metrics

@@ -7,7 +7,7 @@ reports); sources, sizes and versions: ``docs/intermediate.md``.
 """
 from __future__ import annotations
 
-from . import TaskSpec, register
+from .spec import TaskSpec, register
 from ..loaders import intermediate as L
 from ..loaders.common import DataUnavailableError, hub_split
 from ..loaders.sources import cap
@@ -112,34 +112,43 @@ def load_intermediate(spec: TaskSpec, split: str, language: str, **options) -> l
     return cap(load_part(spec.name, split, options), split, options.get("sizes"))
 
 
-def _register_all() -> None:
-    nli = tuple(L.NLI_LABELS)
-    tasks = [
-        ("anli", "classification", "accuracy", nli, "classification",
-         "ANLI R1-R3 combined with MNLI and SNLI (jiant's 'full ANLI'), one 3-way NLI head; the sources are "
-         "concatenated, so batches sample them in proportion to their sizes (anli_components picks a subset)."),
-        ("ccg", "tagging", "accuracy", (), "structured",
-         "CCGbank supertagging: one category per word, on the word's first sub-token; tag set = the "
-         "categories of the training sections; per-token accuracy."),
-        ("commonsenseqa", "multiple_choice", "accuracy", (), "classification",
-         "CommonsenseQA v1.11 random split: question with 5 answer choices."),
-        ("cosmosqa", "multiple_choice", "accuracy", (), "classification",
-         "Cosmos QA: context paragraph and question with 4 answers."),
-        ("hellaswag", "multiple_choice", "accuracy", (), "classification",
-         "HellaSwag: context (ctx_a) and 4 endings, each prefixed by ctx_b."),
-        ("mnli", "classification", "accuracy", nli, "classification",
-         "GLUE MNLI: premise/hypothesis, 3 classes; dev = dev_matched."),
-        ("qqp", "classification", "accuracy", ("not_duplicate", "duplicate"), "classification",
-         "GLUE QQP: are two Quora questions duplicates (accuracy; GLUE also reports F1)."),
-        ("squad", "qa", "em_f1", (), "qa", "SQuAD v1.1 extractive QA: (EM + F1) / 2 with the official normalisation."),
-        ("sst2", "classification", "accuracy", ("negative", "positive"), "classification",
-         "GLUE SST-2: binary sentence sentiment."),
-    ]
-    for name, fmt, metric, labels, category, description in tasks:
-        register(TaskSpec(name=name, format=fmt, role="intermediate", languages=("en",), metric=metric,
-                          labels=labels, eval_split="dev", category=category, description=description,
-                          loader=load_intermediate))
+INTERMEDIATE_TASKS: list[str] = []   # in the order declared below (Phang et al.'s nine)
 
 
-INTERMEDIATE_TASKS = ("anli", "ccg", "commonsenseqa", "cosmosqa", "hellaswag", "mnli", "qqp", "squad", "sst2")
-_register_all()
+def _intermediate(name: str, **facts) -> TaskSpec:
+    """Register the English intermediate task ``name``: the facts every one shares, then its own ``facts``."""
+    INTERMEDIATE_TASKS.append(name)
+    return register(TaskSpec(name=name, role="intermediate", languages=("en",), eval_split="dev",
+                             loader=load_intermediate, **facts))
+
+
+# train_size: English training examples (docs/sources.md: jiant v1 task_metadata.json, commit 9325fa8c)
+_intermediate("anli", display_name="ANLI+", format="classification", metric="accuracy", labels=tuple(L.NLI_LABELS),
+              category="classification", train_size=1_104_934,
+              description="ANLI R1-R3 combined with MNLI and SNLI (jiant's 'full ANLI'), one 3-way NLI head; the "
+              "sources are concatenated, so batches sample them in proportion to their sizes (anli_components "
+              "picks a subset).")
+_intermediate("ccg", display_name="CCG", format="tagging", metric="accuracy", category="structured", train_size=38_015,
+              description="CCGbank supertagging: one category per word, on the word's first sub-token; tag set = "
+              "the categories of the training sections; per-token accuracy.")
+_intermediate("commonsenseqa", display_name="CommonsenseQA", format="multiple_choice", metric="accuracy",
+              category="classification", train_size=9_741,
+              description="CommonsenseQA v1.11 random split: question with 5 answer choices.")
+_intermediate("cosmosqa", display_name="Cosmos QA", format="multiple_choice", metric="accuracy",
+              category="classification", train_size=25_262,
+              description="Cosmos QA: context paragraph and question with 4 answers.")
+_intermediate("hellaswag", display_name="HellaSwag", format="multiple_choice", metric="accuracy",
+              category="classification", train_size=39_905,
+              description="HellaSwag: context (ctx_a) and 4 endings, each prefixed by ctx_b.")
+_intermediate("mnli", display_name="MNLI", format="classification", metric="accuracy", labels=tuple(L.NLI_LABELS),
+              category="classification", train_size=392_702,
+              description="GLUE MNLI: premise/hypothesis, 3 classes; dev = dev_matched.")
+_intermediate("qqp", display_name="QQP", format="classification", metric="accuracy",
+              labels=("not_duplicate", "duplicate"), category="classification", train_size=363_846,
+              description="GLUE QQP: are two Quora questions duplicates (accuracy; GLUE also reports F1).")
+_intermediate("squad", display_name="SQuAD", format="qa", metric="em_f1", category="qa", train_size=87_599,
+              description="SQuAD v1.1 extractive QA: (EM + F1) / 2 with the official normalisation.")
+_intermediate("sst2", display_name="SST-2", format="classification", metric="accuracy",
+              labels=("negative", "positive"), category="classification", train_size=67_349,
+              description="GLUE SST-2: binary sentence sentiment.")
+

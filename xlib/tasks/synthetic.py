@@ -1,7 +1,7 @@
 """The embedded miniature's tasks (``mini-*``), registered like any other task."""
 from __future__ import annotations
 
-from . import TaskSpec, register
+from .spec import TaskSpec, register
 
 METRIC = {"classification": "accuracy", "multiple_choice": "accuracy", "tagging": "f1",
           "qa": "em_f1", "retrieval": "accuracy"}
