@@ -71,3 +71,23 @@ def test_yaml_is_parsed_safely(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ParamsError, match="no such params file"):
         load_params(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("data: {data_dri: /data}\n",
+     "data: unknown key 'data_dri'; expected one of: data_dir, data_files, sizes, data_seed"),
+    ("data: {sizes: 300}\n", "data.sizes: expected dict, got 300"),
+    ("retrieval: {layr: 1}\n", "retrieval: unknown key 'layr'; expected one of: layer, direction, top_k"),
+])
+def test_a_misspelt_key_in_any_section_is_rejected_before_any_run(tmp_path, block, expected):
+    """A typo under data: used to fall back to the hub silently; now the file, the key and the keys expected are named."""
+    path = write(tmp_path, GOOD + block)
+    with pytest.raises(ParamsError) as info:
+        load_params(path)
+    assert str(path) in str(info.value) and expected in str(info.value)
+
+
+def test_every_data_key_has_help_text():
+    from xlib.data_config import DataConfig
+    lines = DataConfig.help().splitlines()
+    assert len(lines) == len(DataConfig.keys()) and all(line.split(": ", 1)[1] for line in lines)

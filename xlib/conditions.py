@@ -71,14 +71,3 @@ def _synthetic_languages(where: str, languages) -> list[str]:
     bad = [l for l in languages if l not in LANGUAGES]
     return [f"{where}: unknown synthetic language(s) {', '.join(map(str, bad))}; expected some of "
             f"{', '.join(LANGUAGES)}"] if bad else []
-
-
-def option_block_errors(options, allowed) -> list[str]:
-    """Return the problems every option block of a condition can have: not a mapping, unknown keys, bad ``languages``."""
-    if not isinstance(options, dict):
-        return [f"expected a mapping with {', '.join(sorted(allowed))}, got {type(options).__name__}"]
-    errors = [f"unknown key {k!r}; expected some of {', '.join(sorted(allowed))}" for k in sorted(set(options) - set(allowed))]
-    langs = options.get("languages")
-    if not isinstance(langs, list) or not langs or not all(isinstance(l, str) for l in langs):
-        errors.append("languages: expected a non-empty list of language codes")
-    return errors

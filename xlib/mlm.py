@@ -32,7 +32,7 @@ OPTIONS = {"languages", "corpus", "ratio", "sentences", "mask_prob", "max_length
 
 def check_options(options) -> list[str]:
     """Return the problems of an ``mlm:`` block (one message per key; empty when valid)."""
-    from .conditions import option_block_errors
+    from .checks import option_block_errors
     if not isinstance(options, dict):
         return option_block_errors(options, OPTIONS)
     errors = option_block_errors(options, OPTIONS)

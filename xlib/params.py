@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import fields
 from pathlib import Path
 
 import yaml
+
+from .checks import check_options, check_range, is_kind, kind_name, type_of
 
 TOP_LEVEL = {
     "study": str, "description": str, "model": str, "pretrain": dict, "trust_remote_code": bool,
@@ -23,20 +24,6 @@ PERTURBATIONS = ("char", "word")
 # the ``cluster:`` block: per-run resources (every executor) and Slurm settings
 CLUSTER = {"cpus": int, "gpus": int, "memory_gb": (int, float), "time_min": int, "partition": str,
            "account": str, "qos": str, "retries": int, "slurm": dict}
-# value ranges of numeric options, as (low, high, inclusive-low); None: unbounded
-RANGES = {
-    "learning_rate": (0, 1, False), "epochs": (0, None, False), "max_steps": (1, None, True),
-    "batch_size": (1, None, True), "grad_accum": (1, None, True), "warmup_ratio": (0, 1, True),
-    "weight_decay": (0, None, True), "adam_epsilon": (0, None, False), "max_grad_norm": (0, None, False),
-    "max_length": (8, None, True), "sampling_cap": (1, None, True), "temperature": (0, None, False),
-    "sentences_per_language": (1, None, True), "vocab_size": (100, None, True), "hidden_size": (1, None, True),
-    "num_layers": (1, None, True), "num_heads": (1, None, True), "intermediate_size": (1, None, True),
-    "steps": (1, None, True), "mlm_probability": (0, 1, False), "seed": (0, None, True),
-    "cpus": (1, None, True), "gpus": (0, None, True), "memory_gb": (0, None, False), "time_min": (1, None, True),
-    "retries": (0, None, True), "eval_every": (1, None, True), "patience": (0, None, True),
-    "eval_examples": (1, None, True),
-}
-CHOICES = {"sampling": ("proportional", "temperature"), "eval_split": ("test", "validation")}
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")
 STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -75,58 +62,6 @@ def load_params(path: str | Path) -> dict:
     return params
 
 
-def _kind_name(kind) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
-             "list": "a list", "dict": "a mapping"}
-    return " or ".join(names.get(k.__name__, k.__name__) for k in kinds)
-
-
-def _type_of(value) -> str:
-    return "null" if value is None else type(value).__name__
-
-
-def _is(value, kind) -> bool:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) and bool not in kinds:   # YAML true is not a number
-        return False
-    if float in kinds and isinstance(value, int):
-        return True
-    return isinstance(value, kinds)
-
-
-def check_options(section: str, values: dict, config_cls) -> list[str]:
-    """Return type, range and choice problems of ``values`` against the dataclass ``config_cls``'s fields."""
-    annotations = {f.name: str(f.type) for f in fields(config_cls)}
-    errors = []
-    for key, value in (values or {}).items():
-        if key not in annotations:
-            continue   # unknown keys are reported by the config's from_dict
-        annotation = annotations[key]
-        if value is None and "None" in annotation:
-            continue
-        base = annotation.split("|")[0].split("[")[0].strip()
-        kind = {"float": float, "int": int, "str": str, "bool": bool, "dict": dict, "tuple": (list, tuple)}.get(base)
-        if kind is not None and not _is(value, kind):
-            errors.append(f"{section}.{key}: expected {_kind_name(kind)}, got {value!r} ({_type_of(value)})")
-            continue
-        errors += check_range(f"{section}.{key}", key, value)
-    return errors
-
-
-def check_range(where: str, key: str, value) -> list[str]:
-    """Return the range/choice problem of ``value`` for option ``key`` (empty when within bounds)."""
-    if key in CHOICES and value not in CHOICES[key]:
-        return [f"{where}: expected one of {', '.join(CHOICES[key])}, got {value!r}"]
-    if key not in RANGES or not isinstance(value, (int, float)) or isinstance(value, bool):
-        return []
-    low, high, inclusive = RANGES[key]
-    if (value < low if inclusive else value <= low) or (high is not None and value > high):
-        bound = f"{'>=' if inclusive else '>'} {low}" + (f" and <= {high}" if high is not None else "")
-        return [f"{where}: expected a value {bound}, got {value!r}"]
-    return []
-
-
 def check_model(model: str, base: Path | None = None) -> list[str]:
     """Return problems with ``model``: a local directory must hold config.json and safetensors weights."""
     if model == "synthetic":
@@ -151,6 +86,23 @@ def check_model(model: str, base: Path | None = None) -> list[str]:
     return problems
 
 
+def check_data(data) -> list[str]:
+    """Return problems with the ``data:`` block: keys that are no field of :class:`xlib.data_config.DataConfig`, types."""
+    from .data_config import DataConfig
+    try:
+        DataConfig.from_dict(data)
+    except ValueError as exc:
+        return str(exc).splitlines()
+    return []
+
+
+def check_retrieval(options: dict) -> list[str]:
+    """Return problems with the ``retrieval:`` block: keys the retrieval format's ``predict`` does not declare."""
+    from .formats import get_format
+    known = get_format("retrieval").predict_options
+    return [f"retrieval: unknown key {key!r}; expected one of: {', '.join(known)}" for key in options if key not in known]
+
+
 def check_analysis(analysis: dict) -> list[str]:
     """Return problems with the ``analysis:`` block (correction: holm | bh | none; alpha in (0, 1); n_boot >= 1)."""
     errors = []
@@ -172,8 +124,8 @@ def check_cluster(cluster: dict) -> list[str]:
     for key, value in cluster.items():
         if key not in CLUSTER:
             errors.append(f"cluster: unknown key {key!r}; expected some of {', '.join(CLUSTER)}")
-        elif value is not None and not _is(value, CLUSTER[key]):
-            errors.append(f"cluster.{key}: expected {_kind_name(CLUSTER[key])}, got {value!r} ({_type_of(value)})")
+        elif value is not None and not is_kind(value, CLUSTER[key]):
+            errors.append(f"cluster.{key}: expected {kind_name(CLUSTER[key])}, got {value!r} ({type_of(value)})")
         else:
             errors += check_range(f"cluster.{key}", key, value)
     return errors
@@ -217,7 +169,7 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
         if key not in params:
             errors.append(f"missing required key {key!r}")
     for key, kind in TOP_LEVEL.items():
-        if key in params and params[key] is not None and not _is(params[key], kind):
+        if key in params and params[key] is not None and not is_kind(params[key], kind):
             errors.append(f"key {key!r}: expected a {kind.__name__}, got {type(params[key]).__name__}")
         elif key in REQUIRED and key in params and params[key] is None:
             errors.append(f"key {key!r}: expected a {kind.__name__}, got nothing (null)")
@@ -241,6 +193,8 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
     if not params["targets"]:
         errors.append("targets: expected at least one target task")
     errors += check_model(params["model"], base)
+    errors += check_data(params.get("data"))
+    errors += check_retrieval(params.get("retrieval") or {})
     errors += check_analysis(params.get("analysis") or {})
     errors += check_cluster(params.get("cluster") or {})
     for kind in params.get("perturb") or []:

@@ -1,7 +1,6 @@
 """The study's phases as functions the notebooks call: intermediate training, target training, evaluation."""
 from __future__ import annotations
 
-import inspect
 import os
 import tempfile
 import time
@@ -177,7 +176,7 @@ def prediction_options(spec: TaskSpec, cfg: TrainConfig, predict: dict | None = 
     """Return the options of the format's ``predict``: the training config's format options it accepts
     (``extra.<format>``: QA's ``stride``/``max_query_length``, retrieval's ``query_length``/``candidate_length``,
     so the test set is cut as the training set was, as the official scripts do), then ``predict`` over them."""
-    accepted = inspect.signature(get_format(spec.format).predict).parameters
+    accepted = get_format(spec.format).predict_options
     shared = {k: v for k, v in (cfg.extra.get(spec.format) or {}).items() if k in accepted}
     return {**shared, **(predict or {})}
 

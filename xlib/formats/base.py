@@ -11,6 +11,9 @@ class Format:
     """Interface of one task format; subclasses live in the sibling modules."""
 
     name: str = ""
+    # the keyword options ``predict`` accepts beyond the common ones: a params file's ``retrieval:`` block and a
+    # training config's ``extra.<format>`` options are checked against them and passed on by name
+    predict_options: tuple[str, ...] = ()
 
     def build_model(self, encoder_path: str, spec, **load_kwargs):
         """Return a transformers model with this format's head on the encoder at ``encoder_path``."""

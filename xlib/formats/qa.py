@@ -27,6 +27,7 @@ class QAFormat(Format):
     """SQuAD-style span extraction with a start and an end logit per token."""
 
     name = "qa"
+    predict_options = ("stride", "n_best", "max_answer_length", "max_query_length")
 
     def build_model(self, encoder_path, spec, **load_kwargs):
         """Return an ``AutoModelForQuestionAnswering`` (span start/end head) on the encoder at ``encoder_path``."""

@@ -12,6 +12,7 @@ class RetrievalFormat(Format):
     """Bitext retrieval from a plain encoder: no head and, for Tatoeba/BUCC, no target training."""
 
     name = "retrieval"
+    predict_options = ("layer", "direction", "top_k", "neighborhood", "query_length", "candidate_length")
 
     def build_model(self, encoder_path, spec, **load_kwargs):
         """Return the bare encoder (``AutoModel``), wrapped in a ``DualEncoder`` for tasks that train."""
