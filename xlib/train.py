@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from dataclasses import dataclass, field, fields
 from typing import Sequence
 
@@ -22,6 +21,7 @@ from accelerate.state import AcceleratorState
 from transformers import get_linear_schedule_with_warmup, set_seed
 
 from .formats.base import pad_collate
+from .train_stats import ThroughputCounter
 
 
 PRECISIONS = ("auto", "no", "bf16", "fp16")
@@ -133,12 +133,8 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     follows the real tokens. Under ``accelerate launch`` every process draws the same task at each
     micro-step but its own batch of it (the ``process_index``-th of ``num_processes`` consecutive
     batches), so the effective batch is ``batch_size * grad_accum * num_processes``; the scheduler
-    counts optimizer steps. When ``stats`` is a dict it is filled with throughput counters: real
-    (non-padding) and padded tokens, examples, optimizer steps, wall seconds, and per optimizer step
-    the end time (``step_end``, device synchronised; ``step_cpu``: process CPU time), real tokens of
-    this process and learning
-    rate after the scheduler step (``step_lr``), and the
-    (task, example indices) of every batch this process drew (``batches``). ``selection`` (an
+    counts optimizer steps. When ``stats`` is a dict it is filled with the throughput counters of
+    :class:`xlib.train_stats.ThroughputCounter` (benchmarks read them). ``selection`` (an
     :class:`xlib.selection.DevSelection`) validates the model as it trains, stops early and reloads
     the best weights at the end; its validations go to the log.
     """
@@ -196,25 +192,15 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     pin = device.type == "cuda"
     log = []
     running = {t: torch.zeros(2, device=device) for t in features}  # loss sum, count: no per-step sync
-    counters = {"tokens": 0, "padded_tokens": 0, "examples": 0}
-    step_end, step_cpu, step_tokens, step_lr, drawn = [], [], [], [], []
-    start = time.perf_counter()
+    counter = ThroughputCounter(stats, device) if stats is not None else None   # benchmarks only
     shared.train()
     for step in range(total_steps):
-        tokens_this_step = 0
         for _ in range(cfg.grad_accum):
             task = tasks[int(np_rng.choice(len(tasks), p=probs))]
             idx = _next_batch(queues, task, lengths[task], cfg.batch_size, rng, world, accelerator.process_index)
             batch = pad_collate([features[task][i] for i in idx], pad_token_id, multiple_of=multiple)
-            if stats is not None:
-                ids = [v for k, v in batch.items() if k.endswith("input_ids")]       # pos_input_ids too
-                masks = [v for k, v in batch.items() if k.endswith("attention_mask")]
-                real = sum(int(m.sum()) for m in masks) if masks else sum(int(v.numel()) for v in ids)
-                tokens_this_step += real
-                counters["tokens"] += real
-                counters["padded_tokens"] += sum(int(v.numel()) for v in ids)
-                counters["examples"] += len(idx)
-                drawn.append((task, list(idx)))
+            if counter is not None:
+                counter.batch(task, idx, batch)
             batch = {k: (v.pin_memory() if pin else v).to(device, non_blocking=pin) for k, v in batch.items()}
             with accelerator.accumulate(shared):
                 loss = shared(task, **batch).loss
@@ -226,13 +212,8 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
                     scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
             running[task] += torch.stack([loss.detach().float(), torch.ones((), device=device)])
-        if stats is not None:
-            if device.type == "cuda":
-                torch.cuda.synchronize(device)
-            step_end.append(time.perf_counter())
-            step_cpu.append(time.process_time())
-            step_tokens.append(tokens_this_step)
-            step_lr.append(scheduler.get_last_lr()[0])
+        if counter is not None:
+            counter.step(scheduler.get_last_lr()[0])
         if (step + 1) % log_every == 0 or step + 1 == total_steps:
             for t in tasks:  # same order and task draws on every process, so the reduce lines up
                 total = accelerator.reduce(running[t], "sum") if world > 1 else running[t]
@@ -244,10 +225,8 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
                 break
     if selection is not None:
         log += selection.history + [selection.restore(accelerator.unwrap_model(shared))]
-    if stats is not None:
-        stats.update(counters, optimizer_steps=total_steps, seconds=time.perf_counter() - start,
-                     step_end=step_end, step_cpu=step_cpu, step_tokens=step_tokens, step_lr=step_lr, batches=drawn, processes=world,
-                     mixed_precision=accelerator.mixed_precision, device=str(device))
+    if counter is not None:
+        counter.finish(total_steps, world, accelerator.mixed_precision)
     return accelerator.unwrap_model(shared), log
 
 
