@@ -181,19 +181,7 @@ def test_gain_by_target_only_baseline_is_empty(results):
     assert analysis.gain_by_target(results[results.condition == "baseline"]).empty
 
 
-# ---------------------------------------------------------------------------------------- score_table / gap
-
-def test_score_table(results):
-    table = analysis.score_table(results)
-    assert list(table.index) == ["baseline", "task-a", "multi-task"]
-    assert list(table.columns) == ["cls", "qa", "average"]
-    assert table.loc["baseline", "cls"] == pytest.approx((81 + 71 + 61) / 3)
-    assert table.loc["baseline", "qa"] == pytest.approx((52 + 40 + 32) / 3)
-    assert table.loc["baseline", "average"] == pytest.approx(((81 + 71 + 61) / 3 + (52 + 40 + 32) / 3) / 2)
-    assert table.loc["task-a", "qa"] == pytest.approx((52 + 45) / 2)
-    partial = results[~((results.condition == "multi-task") & (results.target == "qa"))]
-    assert math.isnan(analysis.score_table(partial).loc["multi-task", "average"])
-
+# ---------------------------------------------------------------------------------------- transfer gap
 
 def test_transfer_gap(results):
     gap = analysis.transfer_gap(results).set_index(["condition", "target"])

@@ -155,26 +155,6 @@ def gain_by_target(results, baseline: str = "baseline", headline=None, include_e
     return wide
 
 
-def score_table(results, headline=None, include_english: bool = True,
-                source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
-    """Return the mean headline score over seeds then languages: index condition, columns target plus ``average``.
-
-    ``average`` is the mean over targets; it is NaN for a condition that lacks a target, so that it only
-    compares conditions on the same tasks.
-    """
-    scores = headline_scores(results, headline)
-    if not include_english:
-        scores = scores[scores["language"] != source_language]
-    means = _seed_means(scores)
-    if means.empty:
-        return _empty_wide(["average"])
-    wide = means.pivot_table(index="condition", columns="target", values="score", aggfunc="mean")
-    wide = wide.reindex(index=condition_order(means["condition"].unique()), columns=sorted(means["target"].unique()))
-    wide["average"] = wide.mean(axis=1, skipna=False)
-    wide.index.name, wide.columns.name = "condition", "target"
-    return wide
-
-
 def transfer_gap(results, headline=None, source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
     """Return the cross-lingual transfer gap: columns condition, target, source_score, zero_shot_score, gap, n_languages.
 

@@ -168,6 +168,3 @@ def perturb_examples(examples, fmt: str, kind: str, seed: int = 0, rate: float =
     return [perturb_example(e, fmt, kind, seed, rate, vocabulary) for e in examples]
 
 
-def perturbed_split(split: str, kind: str) -> str:
-    """Return the split name the rows of a perturbed test set carry: ``<split>-<kind>``."""
-    return f"{split}-{kind}"

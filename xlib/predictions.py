@@ -31,7 +31,6 @@ from . import metrics
 
 FILE = "predictions.parquet"
 BASE_COLUMNS = ["id", "language", "split", "prediction", "gold"]
-COUNT_COLUMNS = ["tp", "n_pred", "n_gold"]
 
 
 def _ranking_kind(spec, examples) -> str:

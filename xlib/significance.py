@@ -36,7 +36,6 @@ from . import analysis, predictions
 
 CORRECTIONS = ("holm", "bh", "none")
 ALPHA = 0.05
-CELL = ["condition", "seed", "target", "language"]
 
 
 # ------------------------------------------------------------------------------------ corrections

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence
 
 __all__ = [
     "DataFileError", "DataUnavailableError", "split_lines", "read_text_lines", "read_jsonl", "read_json", "read_tsv",
-    "read_conll", "read_squad_json", "csv_rows", "squad_examples", "hub_split", "find_file", "check_label",
+    "read_conll", "read_squad_json", "csv_rows", "squad_examples", "hub_split", "check_label",
 ]
 
 
@@ -281,16 +281,6 @@ def check_label(value, allowed: Iterable, path, where, what: str = "label"):
     return value
 
 
-def find_file(task: str, data_dir: str | Path, candidates: Sequence[str], what: str) -> Path:
-    """Return the first of ``candidates`` (paths relative to ``data_dir``) that exists, else a DataUnavailableError."""
-    root = Path(os.path.expanduser(str(data_dir)))
-    for name in candidates:
-        if (root / name).is_file():
-            return root / name
-    raise DataUnavailableError(
-        f"task {task!r}: no {what} under {root}; expected one of: " + ", ".join(str(root / c) for c in candidates))
-
-
 # datasets >= 4 runs no loading scripts; the hub keeps an automatic Parquet export of script datasets here
 SCRIPT_DATASET_ERROR = "Dataset scripts are no longer supported"
 PARQUET_EXPORT_REVISION = "refs/convert/parquet"
@@ -359,8 +349,3 @@ def _decode_class_labels(ds, columns: Sequence[str]) -> list[dict]:
     return rows
 
 
-def iter_nonempty(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, line)`` for every non-blank line (1-based numbers)."""
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield number, line

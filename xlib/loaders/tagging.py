@@ -21,7 +21,6 @@ UD_NAMES = {  # google/xtreme config suffix per language (UD v2.5, the 33 XTREME
     "es": "Spanish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "th": "Thai", "tr": "Turkish",
     "ur": "Urdu", "vi": "Vietnamese", "yo": "Yoruba",
 }
-UD_V27_ONLY = ("lt", "pl", "uk", "wo", "ro")
 PANX_NOT_IN_XTREME = ("qu", "pl", "uk", "az", "lt", "pa", "gu", "ro")  # not among google/xtreme's PAN-X configs
 _HUB_SPLIT = {"train": "train", "dev": "validation", "test": "test"}
 UD_HINT = ("put the UD_* treebank folders of Universal Dependencies v2.5 (v2.7 for lt, pl, uk, wo, ro; "

@@ -741,12 +741,6 @@ def noun_word(world: World, noun: str, lang: str) -> str:
     return _translit_word(text, L.script) if L.script != "Latin" else text
 
 
-def name_text(world: World, cid: str, lang: str) -> str:
-    """Return the written form of a person/place/organisation id in ``lang`` (tokens joined by spaces)."""
-    L = _check_lang(lang)
-    return to_script(" ".join(world.names[cid]), L.script)
-
-
 # --------------------------------------------------------------------------------------------------
 # Sampling meanings (shared by the corpus and the tasks)
 # --------------------------------------------------------------------------------------------------

@@ -32,8 +32,6 @@ LANGUAGES = {
     "pawsx": "de en es fr ja ko zh",
     "bucc2018": "de fr ru zh",
 }
-XTREME_R_TASKS = ("xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "tatoeba", "lareqa", "mewslix")
-XTREME_ONLY_TASKS = ("pawsx", "bucc2018")
 TRAIN_SOURCE = {
     "xnli": "MultiNLI train (English); dev: XNLI dev en",
     "xcopa": "Social IQa train, then English COPA train, continuing from the Social IQa model and its head "
