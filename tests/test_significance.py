@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xlib import significance
+from xlib import corrections, significance
 
 
 def _records(condition, correct, seed=0, target="t", language="de"):
@@ -40,12 +40,12 @@ def test_holm_and_bh_against_a_hand_computed_table():
     # -> min from the top: .008, .032, .0672, .0672, .0672, .08, .0846, .205
     bh = {0.001: 0.008, 0.008: 0.032, 0.039: 0.0672, 0.041: 0.0672, 0.042: 0.0672, 0.060: 0.08,
           0.074: 0.0845714286, 0.205: 0.205}
-    np.testing.assert_allclose(significance.holm(p), [holm[x] for x in p])
-    np.testing.assert_allclose(significance.benjamini_hochberg(p), [bh[x] for x in p])
-    assert np.isnan(significance.holm([np.nan, 0.01])[0]) and significance.holm([np.nan, 0.01])[1] == 0.01
-    assert significance.adjust([0.2, 0.6], "bh").tolist() == [0.4, 0.6]
+    np.testing.assert_allclose(corrections.holm(p), [holm[x] for x in p])
+    np.testing.assert_allclose(corrections.benjamini_hochberg(p), [bh[x] for x in p])
+    assert np.isnan(corrections.holm([np.nan, 0.01])[0]) and corrections.holm([np.nan, 0.01])[1] == 0.01
+    assert corrections.adjust([0.2, 0.6], "bh").tolist() == [0.4, 0.6]
     with pytest.raises(ValueError, match="bonferroni.*holm, bh, none"):
-        significance.adjust([0.1], "bonferroni")
+        corrections.adjust([0.1], "bonferroni")
 
 
 def test_per_target_averages_languages_and_seeds_enter_the_draws():
@@ -111,4 +111,4 @@ def test_params_analysis_block_is_checked():
     assert any("analysis.correction: 'bonferroni'" in e and "holm, bh, none" in e for e in errors)
     assert any("analysis.alpha" in e for e in errors) and any("analysis.n_boot" in e for e in errors)
     assert any("analysis: unknown key 'level'" in e for e in errors)
-    assert significance.describe("holm", 12) == "* paired bootstrap p < 0.05 after Holm correction over 12 comparisons"
+    assert corrections.describe("holm", 12) == "* paired bootstrap p < 0.05 after Holm correction over 12 comparisons"

@@ -94,7 +94,7 @@ save("analysis.ipynb", [
                 'seed = 0              # bootstrap RNG seed\nlanguage_order_by = "similarity"  # similarity | family\n'
                 'correction = "holm"   # multiple comparisons in the paired tests: holm | bh (Benjamini–Hochberg) | none\n'
                 'alpha = 0.05'),
-    new_code_cell("from pathlib import Path\nimport pandas as pd\nfrom xlib import analysis, mlem, plots, scores, significance, similarity, study\n\n"
+    new_code_cell("from pathlib import Path\nimport pandas as pd\nfrom xlib import analysis, corrections, mlem, plots, scores, significance, similarity, study\n\n"
                   "results = pd.read_csv(results_csv or study.smoke_results())\n"
                   "print(f\"{len(results)} rows: {results.condition.nunique()} conditions x {results.target.nunique()} targets x \"\n"
                   "      f\"{results.language.nunique()} languages x {results.seed.nunique()} seed(s)\")\n"
@@ -159,14 +159,14 @@ save("analysis.ipynb", [
     new_code_cell("if records is not None:\n"
                   "    plots.gain_heatmap_targets(gains, intervals=paired_target,\n"
                   "                               title=f\"Gain over the baseline (zero-shot languages)\\n\"\n"
-                  "                                     f\"{significance.describe(correction, len(paired_target), alpha)}\")\n"
+                  "                                     f\"{corrections.describe(correction, len(paired_target), alpha)}\")\n"
                   "    display(paired_target.round(4))"),
     new_markdown_cell("Gain per target and language, paired:"),
     new_code_cell("if records is not None:\n"
                   "    for target in sorted(paired_language.target.unique()):\n"
                   "        plots.gain_heatmap_languages(paired_language, target, language_order=languages,\n"
                   "                                     title=f\"{target}: gain per language\\n\"\n"
-                  "                                           f\"{significance.describe(correction, len(paired_language), alpha)}\")\n"
+                  "                                           f\"{corrections.describe(correction, len(paired_language), alpha)}\")\n"
                   "    display(paired_language.round(4))"),
     new_markdown_cell("## Cross-lingual transfer gap (English minus the mean of the other languages) and its change"),
     new_code_cell("scores.transfer_gap_change(results, baseline=baseline).round(2)"),

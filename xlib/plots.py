@@ -281,12 +281,12 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
     wide = analysis.gain_by_target(results, baseline=baseline, headline=headline)
     records = None
     if predictions_dir is not None:
-        from . import significance
+        from . import corrections, significance
         records = significance.load_predictions(predictions_dir)
         intervals = significance.paired_gains(records, baseline, "target", correction, n_boot, seed, alpha)
         per_language = significance.paired_gains(records, baseline, "language", correction, n_boot, seed, alpha)
-        note = significance.describe(correction, len(intervals), alpha)
-        language_note = significance.describe(correction, len(per_language), alpha)
+        note = corrections.describe(correction, len(intervals), alpha)
+        language_note = corrections.describe(correction, len(per_language), alpha)
     else:
         intervals = analysis.gain_intervals(results, baseline, "target", headline, n_boot=n_boot, seed=seed)
         per_language = analysis.gain_intervals(results, baseline, "language", headline, n_boot=n_boot, seed=seed)
@@ -319,7 +319,7 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
             table = paired.assign(ci_low=paired["adj_low"], ci_high=paired["adj_high"])
             level = f"{100 * paired['adj_level'].iloc[0]:.1f}%" if len(paired) else ""
             save(mlem_effects(table, baseline, interval_label=f"{level} paired bootstrap interval\n"
-                              f"(filled: {significance.describe(correction, len(paired), alpha)[2:]})"),
+                              f"(filled: {corrections.describe(correction, len(paired), alpha)[2:]})"),
                  "mlem_effects")
     label = study or (prefix.rstrip("_") or "this study")
     save(published_vs_study_figure(analysis.published_gains(), wide, intervals, study=label, note=note),
