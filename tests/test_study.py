@@ -133,7 +133,6 @@ def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
 
 def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
     import papermill
-    import pytest
 
     from xlib import notebook
 

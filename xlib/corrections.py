@@ -1,4 +1,5 @@
 """Multiple-comparison corrections of bootstrap p-values: Holm, Benjamini-Hochberg, none (``xlib.significance``)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +9,7 @@ ALPHA = 0.05
 
 
 # ------------------------------------------------------------------------------------ corrections
+
 
 def _sorted_finite(p_values):
     """Return (p as floats, an all-NaN output, indices of the finite p-values in increasing order)."""

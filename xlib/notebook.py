@@ -1,4 +1,5 @@
 """Executing a study notebook with Papermill: the notebooks directory, the kernel's arguments, start retries."""
+
 from __future__ import annotations
 
 import time
@@ -41,10 +42,16 @@ def execute_notebook(name: str, out: Path, parameters: dict, reuse_kernel: bool 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             km = kernels.reused_kernel("python3", KERNEL_ARGUMENTS) if reuse_kernel else None
-            return papermill.execute_notebook(str(notebooks_dir() / name), str(out), parameters=parameters,
-                                              kernel_name="python3", progress_bar=False,
-                                              extra_arguments=KERNEL_ARGUMENTS, **options,
-                                              **({"km": km} if km is not None else {}))
+            return papermill.execute_notebook(
+                str(notebooks_dir() / name),
+                str(out),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                extra_arguments=KERNEL_ARGUMENTS,
+                **options,
+                **({"km": km} if km is not None else {}),
+            )
         except (RuntimeError, TimeoutError) as exc:
             if attempt == KERNEL_START_ATTEMPTS or not any(m in str(exc) for m in KERNEL_START_ERRORS):
                 raise

@@ -1,4 +1,5 @@
 """Planning a study: its runs, their ids and the DAG (each phase-(iii) run after the phase-(ii) run it loads)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,8 +44,11 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
     root = study_dir(params, runs_root).resolve()
     model = base_model or params["model"]
     resources = run_resources(params)
-    common = {"study": params["study"], "data": params.get("data") or {},
-              "trust_remote_code": bool(params.get("trust_remote_code", False))}
+    common = {
+        "study": params["study"],
+        "data": params.get("data") or {},
+        "trust_remote_code": bool(params.get("trust_remote_code", False)),
+    }
     runs: list[Run] = []
     for seed in params["seeds"]:
         for condition, value in params["conditions"].items():
@@ -53,22 +57,56 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
             if tasks:
                 parent = intermediate_id(condition, seed)
                 encoder = str(root / parent / "encoder")
-                runs.append(Run(parent, "intermediate", "intermediate.ipynb", condition, seed,
-                                intermediate=tuple(tasks), parameters={
-                                    **common, "data": {**common["data"], **options},  # mlm / translate options
-                                    "run_id": parent, "condition": condition, "tasks": list(tasks),
-                                    "encoder": model, "seed": seed, "hparams": params.get("intermediate") or {}},
-                                resources=dict(resources)))
+                runs.append(
+                    Run(
+                        parent,
+                        "intermediate",
+                        "intermediate.ipynb",
+                        condition,
+                        seed,
+                        intermediate=tuple(tasks),
+                        parameters={
+                            **common,
+                            "data": {**common["data"], **options},  # mlm / translate options
+                            "run_id": parent,
+                            "condition": condition,
+                            "tasks": list(tasks),
+                            "encoder": model,
+                            "seed": seed,
+                            "hparams": params.get("intermediate") or {},
+                        },
+                        resources=dict(resources),
+                    )
+                )
             for target in params["targets"]:
                 spec = get_task(target)
                 rid = target_id(condition, target, seed)
                 hparams = target_hparams(params, target)
                 predict = dict(params.get("retrieval") or {}) if spec.format == "retrieval" else {}
-                runs.append(Run(rid, "target", "target.ipynb", condition, seed, target=target,
-                                intermediate=tuple(tasks), depends_on=parent, parameters={
-                                    **common, "run_id": rid, "condition": condition, "target": target,
-                                    "encoder": encoder, "seed": seed, "hparams": hparams,
-                                    "languages": list((params.get("languages") or {}).get(target) or []),
-                                    "predict": predict, "perturb": list(params.get("perturb") or [])}, resources=dict(resources)))
+                runs.append(
+                    Run(
+                        rid,
+                        "target",
+                        "target.ipynb",
+                        condition,
+                        seed,
+                        target=target,
+                        intermediate=tuple(tasks),
+                        depends_on=parent,
+                        parameters={
+                            **common,
+                            "run_id": rid,
+                            "condition": condition,
+                            "target": target,
+                            "encoder": encoder,
+                            "seed": seed,
+                            "hparams": hparams,
+                            "languages": list((params.get("languages") or {}).get(target) or []),
+                            "predict": predict,
+                            "perturb": list(params.get("perturb") or []),
+                        },
+                        resources=dict(resources),
+                    )
+                )
     runs.sort(key=lambda r: r.phase != "intermediate")  # stable: phase (ii) first
     return runs

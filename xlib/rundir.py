@@ -6,6 +6,7 @@ is renamed to ``runs/<study>/<run-id>/`` only once its ``metrics.json`` and ``ru
 and a rerun skips every finished run. :func:`execute_run` runs ONE run and is what every executor
 (local, Ray, Slurm: ``xlib.executors``) calls.
 """
+
 from __future__ import annotations
 
 import errno
@@ -29,13 +30,13 @@ class Run:
     """One notebook execution: phase (ii) for a (condition, seed), or phase (iii) for a target."""
 
     run_id: str
-    phase: str                      # "intermediate" or "target"
-    notebook: str                   # notebook file name in notebooks/
+    phase: str  # "intermediate" or "target"
+    notebook: str  # notebook file name in notebooks/
     condition: str
     seed: int
     target: str = ""
     intermediate: tuple = ()
-    depends_on: str | None = None   # run id whose checkpoint this run loads
+    depends_on: str | None = None  # run id whose checkpoint this run loads
     parameters: dict = field(default_factory=dict)
     resources: dict = field(default_factory=dict)  # cpus (= torch threads), gpus, memory_gb per run
 
@@ -54,8 +55,8 @@ class Outcome:
     seconds: float = 0.0
     error: str | None = None
     notebook: str | None = None
-    skipped: bool = False        # finished before this call: not executed again
-    node: str | None = None      # the Ray node that ran it (Ray executor only)
+    skipped: bool = False  # finished before this call: not executed again
+    node: str | None = None  # the Ray node that ran it (Ray executor only)
 
 
 def temporary_dirs(root: str | Path, run_id: str = "") -> list[Path]:
@@ -97,8 +98,7 @@ def blocked(run: Run, root: str | Path, parent: str) -> Outcome:
 def is_finished(run_dir: Path) -> bool:
     """Return True when ``run_dir`` holds a completed run (renamed into place with both reports)."""
     run_dir = Path(run_dir)
-    return (not run_dir.name.startswith(".") and (run_dir / "metrics.json").exists()
-            and (run_dir / "run.json").exists())
+    return not run_dir.name.startswith(".") and (run_dir / "metrics.json").exists() and (run_dir / "run.json").exists()
 
 
 def _fsync(path: Path) -> None:
@@ -138,6 +138,7 @@ def write_report(out_dir: str | Path, report: dict) -> Path:
     """
     if "predictions" in report:
         from .predictions import write as write_predictions
+
         write_predictions(out_dir, report["predictions"])
         report = {k: v for k, v in report.items() if k != "predictions"}
     path = Path(out_dir) / "metrics.json"
@@ -159,14 +160,20 @@ def failed_dir(root: str | Path) -> Path:
 
 
 def _marker(run: Run) -> dict:
-    return {"run_id": run.run_id, "host": socket.gethostname(), "pid": os.getpid(), "start": time.time(),
-            "slurm_job_id": os.environ.get("SLURM_JOB_ID"), "seed": run.seed}
+    return {
+        "run_id": run.run_id,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "start": time.time(),
+        "slurm_job_id": os.environ.get("SLURM_JOB_ID"),
+        "seed": run.seed,
+    }
 
 
 def _run_env(run: Run, device: int | str | None) -> None:
     os.environ["XLIB_NUM_THREADS"] = str(int(run.resources.get("cpus") or 1))
     os.environ["XLIB_RUN_ID"] = run.run_id
-    os.environ["XLIB_STUDY_PGID"] = str(os.getpgrp())   # the runner's group (fault injection only)
+    os.environ["XLIB_STUDY_PGID"] = str(os.getpgrp())  # the runner's group (fault injection only)
     if device is not None:
         os.environ["CUDA_VISIBLE_DEVICES"] = str(device)
 
@@ -175,9 +182,11 @@ def _check_report(path: Path, notebook: str, phase: str = "") -> None:
     if not path.exists():
         raise RuntimeError(f"{notebook} finished without writing metrics.json")
     if phase == "target" and not (path.parent / "predictions.parquet").exists():
-        raise RuntimeError(f"{notebook} finished without writing predictions.parquet (every phase-(iii) run keeps "
-                           "its per-example predictions: study.write_report(out_dir, report) with the report of "
-                           "pipeline.run_target)")
+        raise RuntimeError(
+            f"{notebook} finished without writing predictions.parquet (every phase-(iii) run keeps "
+            "its per-example predictions: study.write_report(out_dir, report) with the report of "
+            "pipeline.run_target)"
+        )
     report = json.loads(path.read_text())
     if not isinstance(report.get("rows"), list):
         raise RuntimeError(f"{path}: expected a report with a list of result 'rows'")
@@ -205,15 +214,31 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run.run_id}-", dir=root_path))
     notebook_out = tmp / Path(run.notebook).name
     try:
-        execute_notebook(run.notebook, notebook_out, {**run.parameters, "out_dir": str(tmp)}, reuse_kernel=True,
-                         log_output=False, cwd=str(Path.cwd()))
+        execute_notebook(
+            run.notebook,
+            notebook_out,
+            {**run.parameters, "out_dir": str(tmp)},
+            reuse_kernel=True,
+            log_output=False,
+            cwd=str(Path.cwd()),
+        )
         _check_report(tmp / "metrics.json", run.notebook, run.phase)
-        environment = run_environment(run.parameters.get("encoder"), run.resources.get("cpus") or 1, device,
-                                      run.resources.get("gpus") or 0)
-        write_atomic(tmp / "run.json", json.dumps({**asdict(run), "seconds": time.time() - start,
-                                                   "host": socket.gethostname(), "environment": environment},
-                                                  indent=1))
-        _fsync_tree(tmp)   # on disk before it can count: a node that loses power keeps no torn checkpoint
+        environment = run_environment(
+            run.parameters.get("encoder"), run.resources.get("cpus") or 1, device, run.resources.get("gpus") or 0
+        )
+        write_atomic(
+            tmp / "run.json",
+            json.dumps(
+                {
+                    **asdict(run),
+                    "seconds": time.time() - start,
+                    "host": socket.gethostname(),
+                    "environment": environment,
+                },
+                indent=1,
+            ),
+        )
+        _fsync_tree(tmp)  # on disk before it can count: a node that loses power keeps no torn checkpoint
         fault_point("rename")
         try:
             os.rename(tmp, final)
@@ -227,7 +252,7 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
         message = short_error(exc)
         notebook = record_failure(root_path, run.run_id, message + "\n\n" + traceback.format_exc(), tmp)
         return Outcome(run.run_id, False, time.time() - start, message, notebook)
-    except BaseException:   # interrupted (Ctrl-C, SystemExit): leave nothing that counts
+    except BaseException:  # interrupted (Ctrl-C, SystemExit): leave nothing that counts
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
@@ -263,6 +288,7 @@ def clean_leftovers(root: str | Path) -> list[str]:
     that have finished since are removed too, and ``failed/`` itself once it is empty.
     """
     from .lock import is_stale
+
     root = Path(root)
     removed, live = [], set()
     for marker in sorted(running_dir(root).glob("*.json")):
@@ -276,7 +302,7 @@ def clean_leftovers(root: str | Path) -> list[str]:
         else:
             live.add(info.get("run_id"))
     for tmp in temporary_dirs(root):
-        run_id = tmp.name[len(".tmp-"):].rsplit("-", 1)[0]
+        run_id = tmp.name[len(".tmp-") :].rsplit("-", 1)[0]
         if run_id not in live and tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
             removed.append(tmp.name)

@@ -4,6 +4,7 @@ normalised gains, fairness across languages and a LEXTREME-style score.
 Every function takes the long results table of :func:`xlib.study.collect` (a DataFrame or the path of
 ``results.csv``), except :func:`fairness`, which takes :func:`xlib.mlem.language_aggregates`' table.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -24,6 +25,7 @@ CATEGORY_ORDER = ("classification", "structured", "qa", "retrieval")
 def _registered_task(target: str):
     """Return the registered ``TaskSpec`` of ``target``, or None for a target the registry does not know."""
     from .tasks import get_task
+
     try:
         return get_task(target)
     except ValueError:
@@ -52,10 +54,12 @@ def _official_languages(scores):
             for condition, cond_rows in rows.groupby("condition", sort=False):
                 missing = [lang for lang in languages if lang not in set(cond_rows["language"])]
                 if missing:
-                    warnings.warn(f"XTREME-R score: {target!r} of condition {condition!r} averages "
-                                  f"{len(languages) - len(missing)} of its {len(languages)} languages "
-                                  f"(missing: {', '.join(missing)}); the official score needs all of them",
-                                  stacklevel=3)
+                    warnings.warn(
+                        f"XTREME-R score: {target!r} of condition {condition!r} averages "
+                        f"{len(languages) - len(missing)} of its {len(languages)} languages "
+                        f"(missing: {', '.join(missing)}); the official score needs all of them",
+                        stacklevel=3,
+                    )
         kept.append(rows)
     return pd.concat(kept) if kept else scores
 
@@ -88,8 +92,10 @@ def xtreme_r_score(results, headline=None):
 # ---------------------------------------------------------------------------------------------------------
 # Beside MLEM
 
-def transfer_gap_change(results, baseline: str = "baseline", headline=None,
-                        source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+
+def transfer_gap_change(
+    results, baseline: str = "baseline", headline=None, source_language: str = SOURCE_LANGUAGE
+) -> pd.DataFrame:
     """Return the transfer gap per condition and target and its change: columns condition, target, gap, baseline_gap, change.
 
     ``gap`` is English minus the mean of the other languages (:func:`xlib.analysis.transfer_gap`);
@@ -121,11 +127,12 @@ def gini(values) -> float:
     x = x[np.isfinite(x)]
     if x.size == 0 or x.sum() == 0:
         return float("nan")
-    return float(np.abs(x[:, None] - x[None, :]).sum() / (2.0 * x.size ** 2 * x.mean()))
+    return float(np.abs(x[:, None] - x[None, :]).sum() / (2.0 * x.size**2 * x.mean()))
 
 
-def fairness(aggregates: pd.DataFrame, include_english: bool = True,
-             source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+def fairness(
+    aggregates: pd.DataFrame, include_english: bool = True, source_language: str = SOURCE_LANGUAGE
+) -> pd.DataFrame:
     """Return fairness across languages of ``A[m, ·]`` per condition.
 
     ``aggregates`` is :func:`language_aggregates`' table. Columns: condition, n_languages, min_language,
@@ -141,15 +148,26 @@ def fairness(aggregates: pd.DataFrame, include_english: bool = True,
             continue
         worst = part.sort_values(["aggregate", "language"]).iloc[0]
         mean, sd = float(x.mean()), float(x.std(ddof=0))
-        rows.append({"condition": condition, "n_languages": int(x.size), "min_language": worst["language"],
-                     "min": float(x.min()), "max": float(x.max()), "range": float(x.max() - x.min()),
-                     "sd": sd, "cv": sd / mean if mean else float("nan"), "gini": gini(x)})
+        rows.append(
+            {
+                "condition": condition,
+                "n_languages": int(x.size),
+                "min_language": worst["language"],
+                "min": float(x.min()),
+                "max": float(x.max()),
+                "range": float(x.max() - x.min()),
+                "sd": sd,
+                "cv": sd / mean if mean else float("nan"),
+                "gini": gini(x),
+            }
+        )
     columns = ["condition", "n_languages", "min_language", "min", "max", "range", "sd", "cv", "gini"]
     return _order(pd.DataFrame(rows, columns=columns))
 
 
-def lextreme_score(results, headline=None, include_english: bool = True,
-                   source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+def lextreme_score(
+    results, headline=None, include_english: bool = True, source_language: str = SOURCE_LANGUAGE
+) -> pd.DataFrame:
     """Return a LEXTREME-style score per condition: columns condition, task_aggregate, language_aggregate, lextreme.
 
     On raw scores averaged over seeds: ``task_aggregate`` = mean over tasks of each task's mean over

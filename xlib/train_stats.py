@@ -1,4 +1,5 @@
 """Throughput counters of one training loop, kept apart from it: what ``train(..., stats=dict)`` reports."""
+
 from __future__ import annotations
 
 import time
@@ -24,7 +25,7 @@ class ThroughputCounter:
 
     def batch(self, task: str, idx: list[int], batch: dict) -> None:
         """Count one drawn batch (before it moves to the device)."""
-        ids = [v for k, v in batch.items() if k.endswith("input_ids")]       # pos_input_ids too
+        ids = [v for k, v in batch.items() if k.endswith("input_ids")]  # pos_input_ids too
         masks = [v for k, v in batch.items() if k.endswith("attention_mask")]
         real = sum(int(m.sum()) for m in masks) if masks else sum(int(v.numel()) for v in ids)
         self.tokens_this_step += real
@@ -45,7 +46,16 @@ class ThroughputCounter:
 
     def finish(self, optimizer_steps: int, processes: int, mixed_precision: str) -> None:
         """Write every counter into ``stats``."""
-        self.stats.update(self.counters, optimizer_steps=optimizer_steps, seconds=time.perf_counter() - self.start,
-                          step_end=self.step_end, step_cpu=self.step_cpu, step_tokens=self.step_tokens,
-                          step_lr=self.step_lr, batches=self.drawn, processes=processes,
-                          mixed_precision=mixed_precision, device=str(self.device))
+        self.stats.update(
+            self.counters,
+            optimizer_steps=optimizer_steps,
+            seconds=time.perf_counter() - self.start,
+            step_end=self.step_end,
+            step_cpu=self.step_cpu,
+            step_tokens=self.step_tokens,
+            step_lr=self.step_lr,
+            batches=self.drawn,
+            processes=processes,
+            mixed_precision=mixed_precision,
+            device=str(self.device),
+        )

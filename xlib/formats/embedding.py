@@ -1,4 +1,5 @@
 """Sentence embeddings from an encoder and exact cosine nearest-neighbour search over them."""
+
 from __future__ import annotations
 
 import torch
@@ -6,8 +7,9 @@ import torch
 from .base import pad_collate, sorted_batches
 
 
-def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_size: int = 128,
-          pooling: str = "mean") -> torch.Tensor:
+def embed(
+    model, tokenizer, sentences, layer: int, max_length: int = 128, batch_size: int = 128, pooling: str = "mean"
+) -> torch.Tensor:
     """Return one L2-normalised embedding per sentence.
 
     ``pooling="mean"``: mean of ``hidden_states[layer]`` over the non-padding tokens (Tatoeba, BUCC);
@@ -31,8 +33,14 @@ def embed(model, tokenizer, sentences, layer: int, max_length: int = 128, batch_
     return torch.nn.functional.normalize(out, dim=-1)
 
 
-def nearest(queries: torch.Tensor, candidates: torch.Tensor, k: int = 1, chunk: int = 4096,
-            candidate_chunk: int = 16384, device: str | torch.device | None = None):
+def nearest(
+    queries: torch.Tensor,
+    candidates: torch.Tensor,
+    k: int = 1,
+    chunk: int = 4096,
+    candidate_chunk: int = 16384,
+    device: str | torch.device | None = None,
+):
     """Return CPU (scores, indices) of the ``k`` most cosine-similar candidates per query, searched exactly.
 
     Candidates stream to ``device`` (default: the GPU if there is one) ``candidate_chunk`` rows at a
@@ -49,12 +57,13 @@ def nearest(queries: torch.Tensor, candidates: torch.Tensor, k: int = 1, chunk: 
     with torch.inference_mode():
         for c0 in range(0, candidates.shape[0], candidate_chunk):
             cand = torch.nn.functional.normalize(
-                candidates[c0:c0 + candidate_chunk].to(device, torch.float32, non_blocking=True), dim=-1)
+                candidates[c0 : c0 + candidate_chunk].to(device, torch.float32, non_blocking=True), dim=-1
+            )
             kk = min(k, cand.shape[0])
             for q0 in range(0, q.shape[0], chunk):
-                s, i = (q[q0:q0 + chunk] @ cand.T).topk(kk, dim=-1)
-                merged_s = torch.cat([best_s[q0:q0 + chunk], s], dim=1)
-                merged_i = torch.cat([best_i[q0:q0 + chunk], i + c0], dim=1)
+                s, i = (q[q0 : q0 + chunk] @ cand.T).topk(kk, dim=-1)
+                merged_s = torch.cat([best_s[q0 : q0 + chunk], s], dim=1)
+                merged_i = torch.cat([best_i[q0 : q0 + chunk], i + c0], dim=1)
                 top_s, pos = merged_s.topk(k, dim=-1)
-                best_s[q0:q0 + chunk], best_i[q0:q0 + chunk] = top_s, merged_i.gather(1, pos)
+                best_s[q0 : q0 + chunk], best_i[q0 : q0 + chunk] = top_s, merged_i.gather(1, pos)
     return best_s.cpu(), best_i.cpu()

@@ -1,4 +1,5 @@
 """A task as data (:class:`TaskSpec`) and the registry every task module adds its tasks to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,19 +11,19 @@ class TaskSpec:
     """One task as data: its format, languages, labels, metric and where its examples come from."""
 
     name: str
-    format: str                      # one of xlib.formats.FORMATS
-    role: str                        # "target" or "intermediate"
-    languages: tuple[str, ...]       # languages with an evaluation split
-    metric: str                      # headline metric key, e.g. "accuracy", "f1", "em_f1", "map@20"
-    labels: tuple[str, ...] = ()     # class names (classification) or tag set (tagging)
+    format: str  # one of xlib.formats.FORMATS
+    role: str  # "target" or "intermediate"
+    languages: tuple[str, ...]  # languages with an evaluation split
+    metric: str  # headline metric key, e.g. "accuracy", "f1", "em_f1", "map@20"
+    labels: tuple[str, ...] = ()  # class names (classification) or tag set (tagging)
     train_language: str = "en"
-    eval_split: str = "test"         # split scored zero-shot in every language
+    eval_split: str = "test"  # split scored zero-shot in every language
     # what split "validation" (the per-language dev sets, a params file's eval_split) reads: "dev", or
     # "test" for tasks with one split (XQuAD, Tatoeba), or "validation" where the loader reads it itself (MLQA)
     validation_split: str = "dev"
-    mirrors: str = ""                # the real task a synthetic task stands in for
-    category: str = ""               # XTREME-R category: classification, structured, qa, retrieval
-    trains: bool = True              # False: evaluated from the encoder without target training
+    mirrors: str = ""  # the real task a synthetic task stands in for
+    category: str = ""  # XTREME-R category: classification, structured, qa, retrieval
+    trains: bool = True  # False: evaluated from the encoder without target training
     description: str = ""
     loader: Callable | None = field(default=None, compare=False, repr=False)
     # phase (iii) in stages: (spec, data options) -> [(stage name, data options of that stage)], trained
@@ -34,7 +35,7 @@ class TaskSpec:
     # English training examples per epoch (an int; {stage: int} for a staged task), for the compute estimate
     # of grids given in epochs (``xlib.compute``); None: unknown (a generated task counts its ``data.sizes``)
     train_size: int | dict | None = field(default=None, compare=False)
-    display_name: str = ""           # how tables and figures name the task (e.g. "Cosmos QA"); default: name
+    display_name: str = ""  # how tables and figures name the task (e.g. "Cosmos QA"); default: name
 
     @property
     def title(self) -> str:
@@ -49,8 +50,9 @@ class TaskSpec:
     def load(self, split: str, language: str, **options) -> list[dict]:
         """Return the examples of ``split`` in ``language`` in this format's canonical schema."""
         if language not in self.languages and not (language == self.train_language and split != self.eval_split):
-            raise ValueError(f"task {self.name!r} has no language {language!r}; "
-                             f"expected one of {', '.join(self.languages)}")
+            raise ValueError(
+                f"task {self.name!r} has no language {language!r}; expected one of {', '.join(self.languages)}"
+            )
         if self.loader is None:
             raise ValueError(f"task {self.name!r} has no loader")
         if split == "validation":
