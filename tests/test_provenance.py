@@ -93,7 +93,7 @@ def test_diff_command_reports_identical_studies_and_explains_a_gap(tmp_path):
 
 
 GENERATE = ("import hashlib, json; from xlib.synth.tasks import SYNTH_TASKS, generate; "
-            "from xlib.synth.languages import monolingual_corpus; h = hashlib.sha256(); "
+            "from xlib.synth.sampling import monolingual_corpus; h = hashlib.sha256(); "
             "[h.update(json.dumps(generate(t, s, l, 20, seed=1), sort_keys=True).encode()) "
             "for t in sorted(SYNTH_TASKS) for s in SYNTH_TASKS[t]['splits'] for l in SYNTH_TASKS[t]['languages']]; "
             "h.update(json.dumps(monolingual_corpus('grk', 50, seed=0)).encode()); "

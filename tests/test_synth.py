@@ -7,8 +7,10 @@ from collections import Counter
 import pytest
 
 from xlib.formats import FORMATS
-from xlib.synth.languages import (LANGUAGES, Event, Question, State, get_world, language_table, monolingual_corpus,
-                                  realize, sample_event, say, similarity_to_english, to_script)
+from xlib.synth.languages import LANGUAGES, Event, Question, State, language_table, similarity_to_english
+from xlib.synth.realize import realize, say, to_script
+from xlib.synth.sampling import monolingual_corpus, sample_event
+from xlib.synth.world import get_world
 from xlib.synth.tasks import SYNTH_TASKS, generate
 
 LATIN = re.compile(r"[A-Za-z]")

@@ -64,7 +64,7 @@ def read_corpus(options: dict) -> dict[str, list[str]]:
     out = {}
     for lang in options["languages"]:
         if options["corpus"] == "synthetic":
-            from .synth.languages import monolingual_corpus
+            from .synth.sampling import monolingual_corpus
             out[lang] = monolingual_corpus(lang, n, seed=int(options.get("seed", 1)))
             continue
         corpus = options["corpus"]

@@ -67,7 +67,7 @@ def _languages(cfg: PretrainConfig) -> list[str]:
 
 def _documents(cfg: PretrainConfig) -> list[str]:
     """Return the monolingual corpus with consecutive sentences of one language packed into documents."""
-    from .languages import monolingual_corpus
+    from .sampling import monolingual_corpus
     docs = []
     for lang in _languages(cfg):
         sentences = monolingual_corpus(lang, cfg.sentences_per_language, seed=cfg.seed)

@@ -12,8 +12,10 @@ import random
 import zlib
 from dataclasses import replace
 
-from .languages import (LANGUAGES, NUMBERS, Event, Question, State, World, get_world, noun_word, realize,
-                        sample_event, say)
+from .languages import LANGUAGES, Event, Question, State
+from .realize import noun_word, realize, say
+from .sampling import sample_event
+from .world import NUMBERS, World, get_world
 
 NLI_LABELS = ["entailment", "neutral", "contradiction"]
 UPOS_TAGS = ["ADJ", "ADP", "ADV", "AUX", "DET", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT", "VERB"]
