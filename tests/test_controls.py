@@ -36,7 +36,8 @@ def trained_examples(monkeypatch, tmp_path, condition: dict) -> list[dict]:
     from xlib.study import smoke_model
     p = run.parameters
     with pytest.raises(Stop):
-        pipeline.run_intermediate(p["tasks"], smoke_model(), str(tmp_path), p["hparams"], seed=p["seed"], data=p["data"])
+        pipeline.run_intermediate(p["tasks"], smoke_model(), str(tmp_path), p["hparams"], seed=p["seed"], data=p["data"],
+                                  options=p["options"])
     return seen
 
 

@@ -151,8 +151,8 @@ def test_translate_train_adds_the_translated_training_set(tiny_model_dir, tmp_pa
         translated_examples(get_task("mnli"), {"languages": ["fr"]}, {**DATA, "translated": translated})
     with pytest.raises(ValueError, match="tagging task"):
         translated_examples(get_task("ccg"), {"languages": ["de"]}, DATA)
-    data = {**DATA, "translate": {"languages": ["de"], "dirs": translated}}
-    report = run_intermediate(["mnli"], tiny_model_dir, str(tmp_path), FAST, seed=0, data=data)
+    options = {"translate": {"languages": ["de"], "dirs": translated}}
+    report = run_intermediate(["mnli"], tiny_model_dir, str(tmp_path), FAST, seed=0, data=DATA, options=options)
     assert report["rows"][0]["n"] == 6   # evaluated on the English dev set only
 
 
@@ -200,7 +200,8 @@ def test_plan_passes_condition_options_to_phase_two_only():
     runs = {r.run_id: r for r in plan(params, "/tmp/unused-runs")}
     inter = runs["intermediate--translate-train--s0"]
     assert inter.parameters["tasks"] == ["mini-mnli"]
-    assert inter.parameters["data"]["translate"] == {"languages": ["sov"]}
+    assert inter.parameters["options"] == {"translate": {"languages": ["sov"]}}
+    assert "translate" not in inter.parameters["data"]   # the data: block is the study's, options travel apart
     assert inter.parameters["data"]["sizes"] == {"train": 10}
     target = runs["target--translate-train--mini-xnli--s0"]
     assert "translate" not in target.parameters["data"] and target.depends_on == inter.run_id

@@ -82,11 +82,11 @@ def test_mlm_continuation_trains_the_shared_encoder_and_saves_an_encoder(tiny_mo
 
     corpus = tmp_path / "de.txt"
     corpus.write_text("\n".join(SENTENCES * 5) + "\n", encoding="utf-8")
-    data = {"data_dir": str(Path(__file__).parent / "fixtures" / "intermediate"),
-            "mlm": {"languages": ["de", "sov"], "corpus": {"de": str(corpus), "sov": str(corpus)}, "ratio": 0.5,
-                    "sentences": 10}}
+    data = {"data_dir": str(Path(__file__).parent / "fixtures" / "intermediate")}
+    options = {"mlm": {"languages": ["de", "sov"], "corpus": {"de": str(corpus), "sov": str(corpus)}, "ratio": 0.5,
+                       "sentences": 10}}
     hp = {"learning_rate": 1e-3, "max_steps": 8, "batch_size": 4, "max_length": 32}
-    report = run_intermediate(["sst2"], tiny_model_dir, str(tmp_path / "out"), hp, seed=0, data=data)
+    report = run_intermediate(["sst2"], tiny_model_dir, str(tmp_path / "out"), hp, seed=0, data=data, options=options)
     assert {e["task"] for e in report["log"]} == {"sst2", MLM_TASK}
     assert {r["task"] for r in report["rows"]} == {"sst2"}                 # MLM is not evaluated as a task
     weights = load_file(str(Path(report["encoder"]) / "model.safetensors"))

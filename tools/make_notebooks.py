@@ -43,11 +43,12 @@ save("intermediate.ipynb", [
     params_cell('study = "smoke"\nrun_id = "interactive"\nout_dir = ""          # empty: a temporary directory\n'
                 'condition = "mini-mnli"\ntasks = ["mini-mnli"]\nencoder = ""          # empty: the smoke study\'s pretrained model\n'
                 'seed = 0\nhparams = {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64}\n'
-                'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\ntrust_remote_code = False'),
+                'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\ntrust_remote_code = False\n'
+                'options = {}          # the condition\'s options: mlm, translate, shuffle_labels (xlib.conditions)'),
     new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n\n"
                   "encoder = encoder or study.smoke_model()\nout_dir = out_dir or tempfile.mkdtemp(prefix='xlib-intermediate-')"),
     new_code_cell("report = pipeline.run_intermediate(tasks, encoder, out_dir, hparams, seed=seed, data=data,\n"
-                  "                                   trust_remote_code=trust_remote_code)\n"
+                  "                                   trust_remote_code=trust_remote_code, options=options)\n"
                   "rundir.write_report(out_dir, report)\n"
                   "print(f\"{condition}: trained {', '.join(tasks)} in {report['seconds']:.1f}s -> {report['encoder']}\")"),
     new_markdown_cell("English dev scores of each intermediate task and the training loss:"),

@@ -28,7 +28,7 @@ def main(steps: int) -> None:
     condition = params["conditions"]["translate-train"]
     out = tempfile.mkdtemp(prefix="xlib-positive-control-")
     report = pipeline.run_intermediate(condition["tasks"], model, out, {**params["intermediate"], "max_steps": steps},
-                                       seed=0, data={**params["data"], "translate": condition["translate"]})
+                                       seed=0, data=params["data"], options={"translate": condition["translate"]})
     print("phase (ii) English dev:", [(r["metric"], r["value"]) for r in report["rows"]])
     print("phase (ii) loss log:", [round(e["loss"], 3) for e in report["log"]])
     hparams = {**params["target"], **params["target_overrides"]["mini-xnli"]}

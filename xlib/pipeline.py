@@ -148,20 +148,19 @@ def dev_score(specs: dict, tokenizer, cfg: TrainConfig, data: dict):
 
 
 def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int = 0,
-                     data: dict | None = None, trust_remote_code: bool = False) -> dict:
+                     data: dict | None = None, trust_remote_code: bool = False, options: dict | None = None) -> dict:
     """Train phase (ii) on ``tasks`` (one = single-task, several = multi-task), save the encoder, return a report.
 
     The heads are dropped: ``out_dir/encoder`` holds only the encoder and tokenizer, which is what
-    every phase-(iii) run of this condition loads. The report holds English dev scores per task
-    (``rows``), the loss log and the wall time.
+    every phase-(iii) run of this condition loads. ``options`` are the condition's (``xlib.conditions``):
+    ``mlm``, ``translate``, ``shuffle_labels``. The report holds English dev scores per task (``rows``), the
+    loss log and the wall time.
     """
     set_threads()
     start = time.time()
     data = dict(data or {})
-    # a condition's options travel in ``data`` (study.plan puts them there): mlm, translate, shuffle_labels
-    condition = {k: data.pop(k) for k in ("mlm", "translate", "shuffle_labels") if k in data}
     shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, hparams, seed, data, trust_remote_code,
-                                                      condition)
+                                                      options)
     rows = []
     for name, spec in specs.items():
         rows += evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",

@@ -67,7 +67,7 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
                         intermediate=tuple(tasks),
                         parameters={
                             **common,
-                            "data": {**common["data"], **options},  # mlm / translate options
+                            "options": options,  # the condition's mlm / translate / shuffle_labels
                             "run_id": parent,
                             "condition": condition,
                             "tasks": list(tasks),
