@@ -301,7 +301,7 @@ def eval_xlib(model, feats, args, device) -> dict:
 
 def retrieval_qps(n_queries: int, n_candidates: int, dim: int, k: int, seed: int) -> dict:
     """Return queries per second (per clock) of exact cosine top-k search over ``n_candidates`` random vectors."""
-    from xlib.formats.retrieval import nearest
+    from xlib.formats.embedding import nearest
     g = torch.Generator().manual_seed(seed)
     candidates = torch.randn(n_candidates, dim, generator=g)
     queries = torch.randn(n_queries, dim, generator=g)

@@ -18,7 +18,7 @@ def write_fixture_runs(model_dir, root, conditions=("baseline",), seeds=(0,), ta
 
     from xlib import planning, rundir
     from xlib.study import collect
-    from xlib.formats import get_format
+    from xlib.formats import family, get_format
     from xlib.pipeline import evaluate, load_tokenizer
     from xlib.tasks import get_task
 
@@ -31,7 +31,7 @@ def write_fixture_runs(model_dir, root, conditions=("baseline",), seeds=(0,), ta
                 spec = get_task(task)
                 torch.manual_seed(1000 * number + seed)
                 model = get_format(spec.format).build_model(model_dir, spec)
-                predict = {"layer": 1} if spec.format == "retrieval" else {}
+                predict = {"layer": 1} if family(spec.format) == "retrieval" else {}
                 records = []
                 rows = evaluate(spec, model, tokenizer, FIXTURE_LANGS[task], spec.eval_split, 64,
                                 {"data_dir": str(FIX)}, records=records, **predict)

@@ -71,8 +71,8 @@ def test_nearest_is_exact_in_chunks():
 
 
 def test_retrieval_finds_identical_sentences(tiny_model_dir, tok):
-    fmt = get_format("retrieval")
-    spec = TaskSpec("toy-ret", "retrieval", "target", ("xx",), "accuracy", trains=False)
+    fmt = get_format("bitext")
+    spec = TaskSpec("toy-ret", "bitext", "target", ("xx",), "accuracy", trains=False)
     model = fmt.build_model(tiny_model_dir, spec)
     sents = ["mola tiku ren", "sapo vel dunar kis", "oppa lume", "tarek nivo bessa mola", "дома кира лот"]
     examples = [{"id": str(i), "source": s, "target": s} for i, s in enumerate(sents)]
@@ -86,10 +86,10 @@ def test_retrieval_finds_identical_sentences(tiny_model_dir, tok):
 def test_ranking_puts_the_identical_candidate_first(tiny_model_dir, tok):
     """LAReQA-style ranking: each query's own text is in the pool, so it ranks first and mAP@20 is 100."""
     from xlib.formats import ranking
-    spec = TaskSpec("toy-lareqa", "retrieval", "target", ("en",), "map@20", trains=False)
+    spec = TaskSpec("toy-lareqa", "ranking", "target", ("en",), "map@20", trains=False)
     pool = [{"id": f"c{i}", "text": t, "context": "mola"} for i, t in enumerate(["tiku ren", "дома кира", "ψαρι λυκο"])]
     examples = [{"id": f"q{i}", "query": c["text"], "targets": [c["id"]], "pool": pool} for i, c in enumerate(pool)]
-    fmt = get_format("retrieval")
+    fmt = get_format("ranking")
     model = fmt.build_model(tiny_model_dir, spec)
     ranked = ranking.rank(model, tok, examples, layer=1, max_length=32, batch_size=8, top_k=20)
     assert [r[0] for r in ranked] == ["c0", "c1", "c2"] and all(len(r) == 3 for r in ranked)
@@ -137,7 +137,7 @@ def _official_mine_max(x, y, k=4):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_margin_mining_matches_the_official_algorithm(seed):
-    from xlib.formats.ranking import margin_mine
+    from xlib.formats.mining import margin_mine
     g = torch.Generator().manual_seed(seed)
     x = torch.nn.functional.normalize(torch.randn(23, 16, generator=g), dim=-1)
     y = torch.nn.functional.normalize(torch.cat([x[:15] + 0.3 * torch.randn(15, 16, generator=g),

@@ -94,10 +94,10 @@ def test_qa_context_keeps_overlapping_answers():
 def test_retrieval_perturbs_the_query_side_only():
     pool = [{"id": "c1", "text": "a candidate"}]
     ranking = {"id": "r1", "query": "ein kurzer Satz hier", "targets": ["c1"], "pool": pool}
-    out = perturb.perturb_example(ranking, "retrieval", "char")
+    out = perturb.perturb_example(ranking, "ranking", "char")
     assert out["query"] != ranking["query"] and out["pool"] is pool and out["targets"] == ["c1"]
     pair = {"id": "p1", "source": "ein kurzer Satz", "target": "a short sentence"}
-    assert perturb.perturb_example(pair, "retrieval", "char")["target"] == "a short sentence"
+    assert perturb.perturb_example(pair, "bitext", "char")["target"] == "a short sentence"
 
 
 def test_unknown_kind_or_format():

@@ -99,9 +99,9 @@ def test_panx_test_with_every_tag_o_is_refused(tmp_path):
     ("multiple_choice", [{"label": 0}] * MIN_FOR_LABELS + [{"label": 1}], False),
     ("tagging", [{"tags": ["O"] * 5}] * 4, True),
     ("tagging", [{"tags": ["O"] * 5}] * 3 + [{"tags": ["B-PER"] + ["O"] * 4}], False),
-    ("retrieval", [{"targets": [""]}, {"targets": [""]}], True),
-    ("retrieval", [{"targets": []}, {"targets": ["en-1"]}], False),
-    ("retrieval", [{"targets": []}, {"targets": []}], False),   # BUCC: queries without a pair are normal
+    ("ranking", [{"targets": [""]}, {"targets": [""]}], True),
+    ("mining", [{"targets": []}, {"targets": ["en-1"]}], False),
+    ("mining", [{"targets": []}, {"targets": []}], False),   # BUCC: queries without a pair are normal
 ])
 def test_stripped_gold_per_format(fmt, examples, stripped):
     assert (stripped_gold(fmt, examples) is not None) == stripped

@@ -19,7 +19,7 @@ GREEK = re.compile(r"[\u0370-\u03FF]")
 KEYS = {"classification": {"id", "text", "text_pair", "label"},
         "multiple_choice": {"id", "context", "question", "choices", "label"},
         "tagging": {"id", "tokens", "tags"}, "qa": {"id", "context", "question", "answers"},
-        "retrieval": {"id", "source", "target"}}
+        "bitext": {"id", "source", "target"}}
 
 
 def _texts(ex: dict) -> list[str]:

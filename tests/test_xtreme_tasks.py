@@ -11,6 +11,7 @@ import pytest
 from helpers_runs import FIX, FIXTURE_LANGS  # three fixture languages per task, one of them non-Latin
 from xlib.loaders.common import (DataFileError, DataUnavailableError, read_conll, read_jsonl, read_squad_json,
                                  read_tsv)
+from xlib.formats import family
 from xlib.tasks import get_task
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,7 +190,7 @@ def test_every_format_predicts_and_scores_the_fixtures(task, tiny_model_dir):
     spec = get_task(task)
     tok = load_tokenizer(tiny_model_dir)
     model = get_format(spec.format).build_model(tiny_model_dir, spec)
-    predict = {"layer": 1} if spec.format == "retrieval" else {}
+    predict = {"layer": 1} if family(spec.format) == "retrieval" else {}
     rows = evaluate(spec, model, tok, FIXTURE_LANGS[task], spec.eval_split, 64, {"data_dir": str(FIX)}, **predict)
     got = {r["metric"] for r in rows}
     assert spec.metric in got and {r["language"] for r in rows} == set(FIXTURE_LANGS[task])
@@ -203,7 +204,7 @@ def test_bucc_mining_finds_identical_sentences(tiny_model_dir):
     spec = get_task("bucc2018")
     pool = [{"id": f"en-{i}", "text": t} for i, t in enumerate(["mola tiku", "sapo vel dunar", "kis oppa lume", "tarek"])]
     examples = [{"id": f"de-{i}", "query": c["text"], "targets": [c["id"]], "pool": pool} for i, c in enumerate(pool[:3])]
-    fmt = get_format("retrieval")
+    fmt = get_format("mining")
     model = fmt.build_model(tiny_model_dir, spec)
     preds = fmt.predict(model, load_tokenizer(tiny_model_dir), examples, spec, 32, layer=1)
     assert [p[0] for p in preds] == ["en-0", "en-1", "en-2"]
@@ -234,13 +235,13 @@ def test_xtreme_r_params_dry_run_is_fast_and_offline():
 def _run_target_notebook(task, model_dir, tmp_path):
     from xlib.notebook import execute_notebook
     spec = get_task(task)
-    langs = [l for l in FIXTURE_LANGS[task] if l != "en" or spec.format != "retrieval" or task == "mewslix"]
+    langs = [l for l in FIXTURE_LANGS[task] if l != "en" or family(spec.format) != "retrieval" or task == "mewslix"]
     langs = [l for l in langs if l in spec.languages]
     out = tmp_path / "run"
     out.mkdir()
     execute_notebook("target.ipynb", tmp_path / "out.ipynb",
                      {"target": task, "encoder": model_dir, "out_dir": str(out), "languages": langs,
-                      "data": {"data_dir": str(FIX)}, "predict": {"layer": 1} if spec.format == "retrieval" else {},
+                      "data": {"data_dir": str(FIX)}, "predict": {"layer": 1} if family(spec.format) == "retrieval" else {},
                       "hparams": {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 4, "max_length": 48}},
                      cwd=str(ROOT / "notebooks"))
     rows = json.loads((out / "metrics.json").read_text())["rows"]
@@ -282,7 +283,7 @@ def test_dual_encoder_loss_prefers_the_matching_candidate(tiny_model_dir):
     from xlib.formats.base import pad_collate
     from xlib.pipeline import load_tokenizer
     tok = load_tokenizer(tiny_model_dir)
-    model = get_format("retrieval").build_model(tiny_model_dir, get_task("lareqa"))
+    model = get_format("ranking").build_model(tiny_model_dir, get_task("lareqa"))
     texts = ["mola tiku ren", "дома кира лот", "ψαρι λυκο οδος", "3 7 12 ."]
     feats = featurize([{"id": str(i), "query": t, "positive": t} for i, t in enumerate(texts)], tok, 32)
     batch = pad_collate(feats, tok.pad_token_id)
@@ -303,7 +304,7 @@ def test_dual_encoder_pools_as_xtreme_r_and_is_scored_the_same_way(tiny_model_di
     from xlib.formats.embedding import embed
     from xlib.pipeline import load_tokenizer
     tok = load_tokenizer(tiny_model_dir)
-    model = get_format("retrieval").build_model(tiny_model_dir, get_task("mewslix"))
+    model = get_format("ranking").build_model(tiny_model_dir, get_task("mewslix"))
     assert isinstance(model, DualEncoder) and model.pooling == "cls"
     assert model.logit_scale.requires_grad and model.logit_scale.item() == 100.0
     texts = ["mola tiku ren", "дома кира лот", "ψαρι λυκο οδος"]
@@ -342,9 +343,9 @@ def test_format_options_cut_training_and_test_inputs_alike(tiny_model_dir, monke
                         seen.append(max_length) or real(m, t, texts, layer, max_length, *a, **k))
     ranking._CACHE.clear()
     spec = get_task("lareqa")
-    model = get_format("retrieval").build_model(tiny_model_dir, spec)
+    model = get_format("ranking").build_model(tiny_model_dir, spec)
     examples = spec.load("test", "ar", data_dir=str(FIX))
-    get_format("retrieval").predict(model, tok, examples, spec, 48, **options)
+    get_format("ranking").predict(model, tok, examples, spec, 48, **options)
     assert seen == [12, 8]   # the pool at the candidate length, the questions at the query length
 
 
@@ -434,7 +435,7 @@ def test_lareqa_candidate_is_sentence_and_context_joined_in_training_and_evaluat
     ranking._CACHE.clear()
     spec = get_task("lareqa")
     examples = spec.load("test", "ar", data_dir=str(FIX))
-    get_format("retrieval").predict(get_format("retrieval").build_model(tiny_model_dir, spec), tok, examples, spec, 48)
+    get_format("ranking").predict(get_format("ranking").build_model(tiny_model_dir, spec), tok, examples, spec, 48)
     pool = examples[0]["pool"]
     assert seen[0] == [(c["text"] + c["context"]).replace("\n", "") for c in pool]
 

@@ -30,6 +30,9 @@ VERBS = """verbs:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .data_config import DataConfig
+    from .executors import EXECUTORS
+
     parser = argparse.ArgumentParser(
         prog="python -m xlib", description="Intermediate-task training x XTREME-R transfer study toolkit.",
         epilog=VERBS, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -38,14 +41,15 @@ def _parser() -> argparse.ArgumentParser:
                        ("collect", "collect results"), ("export", "export predictions for the official scorer"),
                        ("figures", "render figures"), ("pretrain", "build the miniature model"),
                        ("validate", "compare the baseline with published XLM-R Large numbers")):
-        p = sub.add_parser(verb, help=text, description=text)
+        p = sub.add_parser(verb, help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog="keys of the params file's data: block:\n" + DataConfig.help())
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
         p.add_argument("--runs-dir", default="runs", help="where run directories live (default: runs)")
         if verb == "run":
             p.add_argument("--dry-run", action="store_true", help="list the runs without executing anything")
             p.add_argument("--jobs", type=int, default=None,
                            help="local executor: runs executed at once (default: params' jobs; on GPUs one per device)")
-            p.add_argument("--executor", choices=("local", "ray", "slurm"), default="local",
+            p.add_argument("--executor", choices=EXECUTORS, default="local",
                            help="where the runs execute (default: local)")
             p.add_argument("--address", default=None, help="ray: cluster address (default: RAY_ADDRESS, else a local Ray)")
             p.add_argument("--submitit-cluster", choices=("slurm", "local"), default="slurm",

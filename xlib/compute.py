@@ -1,7 +1,7 @@
 """How much training the study grid costs, and how much reusing phase-(ii) checkpoints saves.
 
 The grid runs phase (ii) once per (condition, seed) and every target of that condition loads the
-same checkpoint (``study.plan``). The alternative, running phase (ii) again in front of every
+same checkpoint (``planning.plan``). The alternative, running phase (ii) again in front of every
 (condition, target, seed) pair, repeats phase (ii) once per extra target. Costs are counted in
 optimizer steps and in training examples (steps x batch size x gradient accumulation), the
 comparable unit across phases with different batch sizes.

@@ -35,6 +35,8 @@ def condition_errors(name: str, value, tasks: dict) -> list[str]:
     if not isinstance(value, dict):
         return [f"{where}: expected a list of intermediate tasks ([] for the baseline) or a mapping "
                 f"with {', '.join(KEYS)}"]
+    from .formats import family
+
     errors = [f"{where}: unknown key {k!r}; expected some of {', '.join(KEYS)}" for k in value if k not in KEYS]
     names = value.get("tasks")
     if not isinstance(names, list) or not names:
@@ -51,7 +53,7 @@ def condition_errors(name: str, value, tasks: dict) -> list[str]:
         from .translate import check_options
         errors += [f"{where}.translate: {e}" for e in check_options(value["translate"])]
         errors += [f"{where}.translate: task {t!r} is a {tasks[t].format} task; translate-train needs "
-                   "sentence-level labels" for t in names if t in tasks and tasks[t].format in ("tagging", "retrieval")]
+                   "sentence-level labels" for t in names if t in tasks and family(tasks[t].format) in ("tagging", "retrieval")]
         if synthetic and isinstance(value["translate"], dict):
             errors += _synthetic_languages(f"{where}.translate.languages", value["translate"].get("languages"))
     if "shuffle_labels" in value:

@@ -64,9 +64,7 @@ def file_kind(spec) -> str:
         return "answers"
     if spec.format == "multiple_choice":
         return "choice"
-    if spec.metric == "f1":
-        return "pairs"
-    return "ranking" if spec.metric.startswith("map") else "index"
+    return {"mining": "pairs", "ranking": "ranking", "bitext": "index"}[spec.format]
 
 
 SUFFIX = {"label": "tsv", "tags": "tsv", "index": "tsv", "pairs": "tsv", "answers": "json", "ranking": "json",

@@ -1,7 +1,7 @@
 """Fault injection for the crash-safety tests: SIGKILL the whole process group at a named point.
 
 Set ``XLIB_FAULT=POINT`` or ``XLIB_FAULT=POINT:RUN_ID`` (the run id is matched against
-``XLIB_RUN_ID``, which ``study.execute_run`` sets for each run) to kill the study at that point,
+``XLIB_RUN_ID``, which ``rundir.execute_run`` sets for each run) to kill the study at that point,
 exactly as ``kill -9`` of the runner, its workers and their notebook kernels would. Points:
 ``train`` (phase ii/iii trained, nothing evaluated or saved yet), ``metrics`` (half of a run's
 ``metrics.json`` written), ``rename`` (run complete in its temporary directory, not yet renamed into
@@ -28,7 +28,7 @@ def fault_point(point: str) -> None:
     """Return normally, unless ``XLIB_FAULT`` names ``point``: then SIGKILL the study's process groups.
 
     Notebook kernels run in their own session, so the runner's group (``XLIB_STUDY_PGID``, set by
-    ``study.execute_run``) is killed first, then the caller's own group.
+    ``rundir.execute_run``) is killed first, then the caller's own group.
     """
     if not armed(point):
         return

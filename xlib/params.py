@@ -98,8 +98,9 @@ def check_data(data) -> list[str]:
 
 def check_retrieval(options: dict) -> list[str]:
     """Return problems with the ``retrieval:`` block: keys the retrieval format's ``predict`` does not declare."""
-    from .formats import get_format
-    known = get_format("retrieval").predict_options
+    from .formats import RETRIEVAL, get_format
+
+    known = list(dict.fromkeys(o for name in RETRIEVAL for o in get_format(name).predict_options))
     return [f"retrieval: unknown key {key!r}; expected one of: {', '.join(known)}" for key in options if key not in known]
 
 

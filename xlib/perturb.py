@@ -25,7 +25,8 @@ from collections import defaultdict
 
 KINDS = ("char", "word")
 FIELDS = {"classification": ("text", "text_pair"), "multiple_choice": ("context", "question", "choices"),
-          "tagging": ("tokens",), "qa": ("question", "context"), "retrieval": ("source", "query")}
+          "tagging": ("tokens",), "qa": ("question", "context"), "bitext": ("source",), "ranking": ("query",),
+          "mining": ("query",)}
 
 
 def _rng(seed: int, kind: str, example_id, field: str) -> random.Random:

@@ -12,7 +12,7 @@ from transformers import AutoTokenizer
 
 from .faults import fault_point
 from .features import featurize_cached
-from .formats import get_format
+from .formats import family, get_format
 from .tasks import TaskSpec, get_task
 from .train import TrainConfig, train
 
@@ -110,7 +110,7 @@ def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict,
         specs[name] = spec
         models[name] = fmt.build_model(encoder, spec, **load_kwargs(trust_remote_code))
         features[name] = featurize_cached(fmt, examples, tokenizer, spec, cfg.max_length,
-                                          cfg.extra.get(spec.format, {}))
+                                          cfg.extra.get(family(spec.format), {}))
     # the first model's encoder is shared: take one with a pooler (multiple choice reads it) if any
     models = dict(sorted(models.items(), key=lambda kv: getattr(getattr(kv[1], kv[1].base_model_prefix), "pooler", None) is None))
     if condition.get("mlm"):  # continued multilingual MLM: one more "task" on the shared encoder
@@ -176,8 +176,8 @@ def prediction_options(spec: TaskSpec, cfg: TrainConfig, predict: dict | None = 
     (``extra.<format>``: QA's ``stride``/``max_query_length``, retrieval's ``query_length``/``candidate_length``,
     so the test set is cut as the training set was, as the official scripts do), then ``predict`` over them."""
     accepted = get_format(spec.format).predict_options
-    shared = {k: v for k, v in (cfg.extra.get(spec.format) or {}).items() if k in accepted}
-    return {**shared, **(predict or {})}
+    options = {**(cfg.extra.get(family(spec.format)) or {}), **(predict or {})}
+    return {k: v for k, v in options.items() if k in accepted}
 
 
 def stage_hparams(hparams: dict, stage: str, stage_names) -> dict:
@@ -240,7 +240,7 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
 
     Returns a report with result ``rows`` (English dev plus the evaluation split of every language),
     the loss log, the wall time and ``predictions``: one record per scored example of every split
-    and language (:mod:`xlib.predictions`; ``study.write_report`` keeps them in ``predictions.parquet``). Retrieval tasks that do not train are scored from the encoder.
+    and language (:mod:`xlib.predictions`; ``rundir.write_report`` keeps them in ``predictions.parquet``). Retrieval tasks that do not train are scored from the encoder.
     Tasks trained in stages (XCOPA) go through them in turn (:func:`train_target`).
     ``perturb`` lists perturbations (``char``, ``word``) whose test sets are scored too, for MLEM-R.
     """

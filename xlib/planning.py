@@ -38,6 +38,7 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
     path (the synthetic model's cache directory); without it the params' ``model`` is used.
     """
     from .conditions import condition_options, condition_tasks
+    from .formats import family
     from .params import target_hparams
     from .tasks import get_task
 
@@ -82,7 +83,7 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
                 spec = get_task(target)
                 rid = target_id(condition, target, seed)
                 hparams = target_hparams(params, target)
-                predict = dict(params.get("retrieval") or {}) if spec.format == "retrieval" else {}
+                predict = dict(params.get("retrieval") or {}) if family(spec.format) == "retrieval" else {}
                 runs.append(
                     Run(
                         rid,

@@ -28,16 +28,10 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .formats import get_format
 
 FILE = "predictions.parquet"
 BASE_COLUMNS = ["id", "language", "split", "prediction", "gold"]
-
-
-def _ranking_kind(spec, examples) -> str:
-    """Return how a retrieval task is scored: ``bitext`` (Tatoeba), ``mining`` (BUCC) or ``ranking``."""
-    if not examples or "pool" not in examples[0]:
-        return "bitext"
-    return "mining" if spec.metric == "f1" else "ranking"
 
 
 def _qa_scores(example: dict, prediction: str, spec, language) -> dict:
@@ -72,7 +66,7 @@ def records(spec, examples: Sequence[dict], predictions: list, language: str, sp
         raise ValueError(f"{spec.name}: {len(predictions)} predictions for {len(examples)} examples")
     details = details or {}
     out = []
-    kind = _ranking_kind(spec, examples) if spec.format == "retrieval" else ""
+    kind = spec.format
     threshold = None
     if kind == "mining":
         cand2score = {(e["id"], p[0]): p[1] for e, p in zip(examples, predictions) if p is not None}
@@ -88,7 +82,7 @@ def records(spec, examples: Sequence[dict], predictions: list, language: str, sp
             row.update(prediction=int(p), gold=int(e["label"]), score=100.0 * (int(p) == int(e["label"])))
         elif spec.format == "tagging":
             row.update(prediction=list(p), gold=list(e["tags"]),
-                       **_span_counts(e["tags"], p, by_tag=spec.metric == "accuracy"))
+                       **_span_counts(e["tags"], p, by_tag=get_format("tagging").scoring(spec) == "tokens"))
         elif spec.format == "qa":
             row.update(prediction=str(p), gold=list(e["answers"]["text"]), **_qa_scores(e, str(p), spec, language))
         elif kind == "bitext":
@@ -96,7 +90,7 @@ def records(spec, examples: Sequence[dict], predictions: list, language: str, sp
         elif kind == "ranking":
             ranked = [str(c) for c in p]
             targets = [str(t) for t in e["targets"]]
-            if spec.name.lower().startswith("mewslix"):
+            if get_format("ranking").scoring(spec) == "mewslix":
                 value = metrics.mewslix_map_at_k({"q": targets}, {"q": ranked}, k=20)["map@20"]
             else:
                 value = 100.0 * metrics.average_precision_at_k(targets, ranked, 20)

@@ -184,7 +184,7 @@ def _check_report(path: Path, notebook: str, phase: str = "") -> None:
     if phase == "target" and not (path.parent / "predictions.parquet").exists():
         raise RuntimeError(
             f"{notebook} finished without writing predictions.parquet (every phase-(iii) run keeps "
-            "its per-example predictions: study.write_report(out_dir, report) with the report of "
+            "its per-example predictions: rundir.write_report(out_dir, report) with the report of "
             "pipeline.run_target)"
         )
     report = json.loads(path.read_text())

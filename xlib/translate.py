@@ -35,7 +35,9 @@ def translated_examples(spec, options: dict, data: dict) -> list[dict]:
     errors = check_options(options)
     if errors:
         raise ValueError(f"translate ({spec.name}): " + "; ".join(errors))
-    if spec.format in ("tagging", "retrieval"):
+    from .formats import family
+
+    if family(spec.format) in ("tagging", "retrieval"):
         raise ValueError(f"translate: task {spec.name!r} is a {spec.format} task; translate-train needs "
                          "sentence-level labels (word tags do not survive translation)")
     out = []

@@ -1,4 +1,4 @@
-"""The five task formats. Each module owns featurisation, model head, decoding and metric hookup.
+"""The task formats. Each module owns featurisation, model head, decoding and metric hookup.
 
 Every loader (hub, local files in the original format, the synthetic miniature) yields examples as
 plain dicts in one canonical schema per format:
@@ -11,15 +11,22 @@ plain dicts in one canonical schema per format:
   BIO; one tag per whitespace token).
 - ``qa``: ``{"id": str, "context": str, "question": str,
   "answers": {"text": [str, ...], "answer_start": [int, ...]}}`` (SQuAD v1.1 style, character offsets).
-- ``retrieval``: ``{"id": str, "source": str, "target": str}``: a query in the evaluated language and
-  its gold English counterpart (Tatoeba-style bitext: line i of one side translates line i of the other);
-  or, for ranking tasks (LAReQA, Mewsli-X, BUCC mining), ``{"id": str, "query": str, "targets": [gold
-  candidate id, ...], "pool": [{"id": str, "text": str, "context": str (optional)}, ...]}`` where all
-  examples of a split share one ``pool`` list; dual-encoder training examples are ``{"id": str,
-  "query": str, "positive": str, "positive_context": str (optional)}`` (``formats.dual_encoder``).
+- the retrieval family (``formats.embedding``): ``bitext`` (Tatoeba-style search), ``{"id": str,
+  "source": str, "target": str}``: a query in the evaluated language and its gold English counterpart
+  (line i of one side translates line i of the other); ``ranking`` (LAReQA, Mewsli-X) and ``mining``
+  (BUCC), ``{"id": str, "query": str, "targets": [gold candidate id, ...], "pool": [{"id": str, "text":
+  str, "context": str (optional)}, ...]}`` where all examples of a split share one ``pool`` list;
+  dual-encoder training examples are ``{"id": str, "query": str, "positive": str, "positive_context":
+  str (optional)}`` (``formats.dual_encoder``).
 """
 
-FORMATS = ("classification", "multiple_choice", "tagging", "qa", "retrieval")
+FORMATS = ("classification", "multiple_choice", "tagging", "qa", "bitext", "ranking", "mining")
+RETRIEVAL = ("bitext", "ranking", "mining")   # the retrieval family: one ``retrieval:`` block, ``extra.retrieval``
+
+
+def family(name: str) -> str:
+    """Return the family of format ``name``: ``retrieval`` for bitext, ranking and mining, else the name itself."""
+    return "retrieval" if name in RETRIEVAL else name
 
 
 def get_format(name: str):

@@ -14,6 +14,12 @@ class Format:
     # the keyword options ``predict`` accepts beyond the common ones: a params file's ``retrieval:`` block and a
     # training config's ``extra.<format>`` options are checked against them and passed on by name
     predict_options: tuple[str, ...] = ()
+    # the ways this format can score a task, the first the default; a task picks one with ``TaskSpec.scoring``
+    scorings: tuple[str, ...] = ()
+
+    def scoring(self, spec) -> str:
+        """Return how this format scores ``spec``: its declared ``scoring``, else the format's first ("" if none)."""
+        return spec.scoring or (self.scorings[0] if self.scorings else "")
 
     def build_model(self, encoder_path: str, spec, **load_kwargs):
         """Return a transformers model with this format's head on the encoder at ``encoder_path``."""

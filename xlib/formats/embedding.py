@@ -1,10 +1,14 @@
-"""Sentence embeddings from an encoder and exact cosine nearest-neighbour search over them."""
+"""Sentence embeddings from an encoder, exact cosine nearest-neighbour search, and the base of the retrieval formats.
+
+The three retrieval formats (``bitext``: Tatoeba-style search, ``ranking``: LAReQA / Mewsli-X, ``mining``:
+BUCC) read an encoder without a task head; only ``ranking`` trains (a dual encoder, ``formats.dual_encoder``).
+"""
 
 from __future__ import annotations
 
 import torch
 
-from .base import pad_collate, sorted_batches
+from .base import Format, pad_collate, sorted_batches
 
 
 def embed(
@@ -67,3 +71,30 @@ def nearest(
                 top_s, pos = merged_s.topk(k, dim=-1)
                 best_s[q0 : q0 + chunk], best_i[q0 : q0 + chunk] = top_s, merged_i.gather(1, pos)
     return best_s.cpu(), best_i.cpu()
+
+
+class EncoderRetrieval(Format):
+    """What the retrieval formats share: a bare encoder (a dual encoder for tasks that train), no head."""
+
+    def build_model(self, encoder_path, spec, **load_kwargs):
+        """Return the bare encoder (``AutoModel``), wrapped in a ``DualEncoder`` for tasks that train."""
+        from transformers import AutoModel
+
+        encoder = AutoModel.from_pretrained(encoder_path, **load_kwargs)
+        if spec.trains:
+            from .dual_encoder import DualEncoder
+
+            return DualEncoder(encoder)
+        return encoder
+
+    def featurize(self, examples, tokenizer, spec, max_length, query_length=None, candidate_length=None):
+        """Return dual-encoder training features (LAReQA, Mewsli-X); tasks that do not train raise.
+
+        ``query_length`` / ``candidate_length`` (format options, default ``max_length``) cut queries and
+        candidates at their own lengths, as LAReQA's scripts do (96 and 256 tokens).
+        """
+        if not spec.trains:
+            raise ValueError(f"task {spec.name!r} is evaluated from the encoder without target training")
+        from .dual_encoder import featurize
+
+        return featurize(examples, tokenizer, query_length or max_length, candidate_length or max_length)

@@ -11,6 +11,7 @@ class TaggingFormat(Format):
     """One tag per whitespace word, predicted from the word's first sub-token."""
 
     name = "tagging"
+    scorings = ("spans", "tokens")   # seqeval span F1, or per-word accuracy
 
     def build_model(self, encoder_path, spec, **load_kwargs):
         """Return an ``AutoModelForTokenClassification`` with one output per tag."""
@@ -68,9 +69,9 @@ class TaggingFormat(Format):
     def score(self, examples, predictions, spec, language=None):
         """Return seqeval span ``f1``, ``precision``, ``recall`` (0-100) as the official script does.
 
-        Tasks whose metric is ``accuracy`` (CCG supertagging) get per-word accuracy instead.
+        Tasks declared with ``scoring="tokens"`` (CCG supertagging) get per-word accuracy instead.
         """
-        if spec.metric == "accuracy":
+        if self.scoring(spec) == "tokens":
             return metrics.accuracy([t for e in examples for t in e["tags"]], [t for p in predictions for t in p])
         return metrics.tag_f1([list(e["tags"]) for e in examples], predictions)
 

@@ -68,7 +68,7 @@ def stripped_gold(fmt: str, examples: Sequence[dict]) -> str | None:
         tags = [t for e in examples for t in e["tags"]]
         if _all_same(tags):
             return f"all {len(tags)} tags of the {len(examples)} sentences are {tags[0]!r}"
-    elif fmt == "retrieval" and examples and "targets" in examples[0]:
+    elif fmt in ("ranking", "mining") and examples:
         targets = [t for e in examples for t in e["targets"]]
         if targets and not any(str(t).strip() for t in targets):
             return f"every gold target of the {len(examples)} queries is empty"

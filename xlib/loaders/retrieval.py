@@ -1,6 +1,6 @@
 """Retrieval tasks: Tatoeba (bitext pairs), BUCC 2018 (bitext mining), LAReQA (XQuAD-R) and Mewsli-X.
 
-Schemas (``xlib.formats.retrieval``): Tatoeba examples are ``{"id", "source", "target"}`` pairs; the
+Schemas (``xlib.formats``: bitext, ranking, mining): Tatoeba examples are ``{"id", "source", "target"}`` pairs; the
 ranking tasks give one example per query, ``{"id", "query", "targets": [gold candidate ids], "pool":
 [{"id", "text", "context"?}]}``, where every example of a split shares the same ``pool`` list.
 """

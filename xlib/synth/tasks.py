@@ -49,7 +49,7 @@ SYNTH_TASKS: dict[str, dict] = {
     "mini-xquad": dict(_T, format="qa", mirrors="XQuAD", labels=[],
                        description="2-4 event sentences; who / where / how many question; the answer is a span "
                                    "(name, place or number) of the context."),
-    "mini-tatoeba": dict(_T, format="retrieval", mirrors="Tatoeba", labels=[], splits=["dev", "test"],
+    "mini-tatoeba": dict(_T, format="bitext", mirrors="Tatoeba", labels=[], splits=["dev", "test"],
                          description="Sentence in the language and its English realisation of the same meaning "
                                      "(for en the source is the target itself)."),
     # ---- English intermediate tasks (Phang et al. 2020) ------------------------------------------------

@@ -128,7 +128,8 @@ _intermediate("anli", display_name="ANLI+", format="classification", metric="acc
               description="ANLI R1-R3 combined with MNLI and SNLI (jiant's 'full ANLI'), one 3-way NLI head; the "
               "sources are concatenated, so batches sample them in proportion to their sizes (anli_components "
               "picks a subset).")
-_intermediate("ccg", display_name="CCG", format="tagging", metric="accuracy", category="structured", train_size=38_015,
+_intermediate("ccg", display_name="CCG", format="tagging", metric="accuracy", scoring="tokens", category="structured",
+              train_size=38_015,
               description="CCGbank supertagging: one category per word, on the word's first sub-token; tag set = "
               "the categories of the training sections; per-token accuracy.")
 _intermediate("commonsenseqa", display_name="CommonsenseQA", format="multiple_choice", metric="accuracy",

@@ -35,7 +35,10 @@ class TaskSpec:
     # English training examples per epoch (an int; {stage: int} for a staged task), for the compute estimate
     # of grids given in epochs (``xlib.compute``); None: unknown (a generated task counts its ``data.sizes``)
     train_size: int | dict | None = field(default=None, compare=False)
-    display_name: str = ""  # how tables and figures name the task (e.g. "Cosmos QA"); default: name
+    display_name: str = ""
+    # how the format scores this task where it offers several ways (``Format.scorings``; tagging: "spans" or
+    # "tokens", ranking: "lareqa" or "mewslix"); empty: the format's default
+    scoring: str = ""  # how tables and figures name the task (e.g. "Cosmos QA"); default: name
 
     @property
     def title(self) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from .spec import TaskSpec, register
 
 METRIC = {"classification": "accuracy", "multiple_choice": "accuracy", "tagging": "f1",
-          "qa": "em_f1", "retrieval": "accuracy"}
+          "qa": "em_f1", "bitext": "accuracy"}
 CATEGORY = {"classification": "classification", "multiple_choice": "classification",
-            "tagging": "structured", "qa": "qa", "retrieval": "retrieval"}
+            "tagging": "structured", "qa": "qa", "bitext": "retrieval"}
 DEFAULT_SIZES = {"train": 2000, "dev": 200, "test": 300}
 
 
@@ -25,12 +25,12 @@ def _register_all() -> None:
     for name, info in SYNTH_TASKS.items():
         fmt = info["format"]
         langs = tuple(info["languages"])
-        if fmt == "retrieval":  # bitext search is scored X -> en, English itself is no test language
+        if fmt == "bitext":  # bitext search is scored X -> en, English itself is no test language
             langs = tuple(l for l in langs if l != "en")
         register(TaskSpec(
             name=name, format=fmt, role=info["role"], languages=langs, metric=METRIC[fmt],
             labels=tuple(info.get("labels", ())), eval_split="test" if info["role"] == "target" else "dev",
-            mirrors=info.get("mirrors", ""), category=CATEGORY[fmt], trains=fmt != "retrieval",
+            mirrors=info.get("mirrors", ""), category=CATEGORY[fmt], trains=fmt != "bitext",
             description=info.get("description", ""), loader=load_synthetic))
 
 

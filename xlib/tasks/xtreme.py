@@ -116,20 +116,20 @@ _target("mlqa", format="qa", metric="em_f1", category="qa", loader=qa.load_mlqa,
         description="Extractive QA, context and question in the same language, MLQA scoring.")
 _target("tydiqa", format="qa", metric="em_f1", category="qa", loader=qa.load_tydiqa, mirrors="TyDiQA-GoldP",
         train_size=3_696, description="Extractive QA on the gold passage, 9 languages, SQuAD v1.1 scoring.")
-_target("tatoeba", format="retrieval", metric="accuracy", category="retrieval", loader=retrieval.load_tatoeba,
+_target("tatoeba", format="bitext", metric="accuracy", category="retrieval", loader=retrieval.load_tatoeba,
         trains=False, mirrors="Tatoeba",
         description="Bitext retrieval, 41 languages paired with English (LASER v1 test pairs).")
-_target("lareqa", format="retrieval", metric="map@20", category="retrieval", loader=retrieval.load_lareqa,
+_target("lareqa", format="ranking", metric="map@20", category="retrieval", loader=retrieval.load_lareqa,
         mirrors="LAReQA (XQuAD-R)", train_size=87_599,
         description="Language-agnostic answer retrieval: questions of each language ranked against the answer "
         "sentences of all 11 languages, mAP@20.")
-_target("mewslix", format="retrieval", metric="map@20", category="retrieval", loader=retrieval.load_mewslix,
-        mirrors="Mewsli-X",
+_target("mewslix", format="ranking", metric="map@20", category="retrieval", loader=retrieval.load_mewslix,
+        mirrors="Mewsli-X", scoring="mewslix",
         description="Entity linking by retrieval: WikiNews mentions vs entity descriptions, MRR@20.")
 _target("pawsx", format="classification", metric="accuracy", category="classification", loader=classification.load_pawsx,
         labels=tuple(classification.PAWSX_LABELS), eval_split="dev", mirrors="PAWS-X (XTREME only)", train_size=49_401,
         description="Paraphrase identification, 7 languages; dev sets scored, as in Phang et al. (2020).")
-_target("bucc2018", format="retrieval", metric="f1", category="retrieval", loader=retrieval.load_bucc, eval_split="dev",
+_target("bucc2018", format="mining", metric="f1", category="retrieval", loader=retrieval.load_bucc, eval_split="dev",
         trains=False, mirrors="BUCC 2018 (XTREME only)",
         description="Parallel sentence mining, ratio margin k=4, F1 at the F1-optimal threshold on the gold pairs of "
         "the scored split.")
