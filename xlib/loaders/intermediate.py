@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .sources import task_dir as task_folder
+from .sources import task_dir
 from .common import (DataFileError, DataUnavailableError, check_label, csv_rows, read_jsonl, read_squad_json,
                      read_text_lines, read_tsv)
 
@@ -24,17 +24,6 @@ _ANLI_SHORT = {"e": "entailment", "n": "neutral", "c": "contradiction"}
 # --------------------------------------------------------------------------------------------------
 # Where a split's file lives
 # --------------------------------------------------------------------------------------------------
-
-def task_dir(task: str, options: dict) -> Path | None:
-    """Return the local directory of ``task`` from ``data_dir`` (a mapping task -> dir, or a root with ``<task>/``), or None."""
-    data_dir = options.get("data_dir")
-    if not data_dir:
-        return None
-    if isinstance(data_dir, dict):
-        value = data_dir.get(task)
-        return Path(os.path.expanduser(str(value))) if value else None
-    return task_folder(task, data_dir)  # the shared convention: <data_dir>/<task>/ when it exists
-
 
 def local_file(task: str, split: str, options: dict, candidates: dict[str, Sequence[str]]) -> Path | None:
     """Return the file of ``split`` for ``task`` from ``data_files`` or ``data_dir`` options, or None (use the hub).
@@ -50,7 +39,7 @@ def local_file(task: str, split: str, options: dict, candidates: dict[str, Seque
         if not path.is_file():
             raise DataUnavailableError(f"task {task!r}: data_files.{task}.{split} = {path} does not exist")
         return path
-    root = task_dir(task, options)
+    root = task_dir(task, options.get("data_dir"))
     if root is None:
         return None
     if split not in candidates:

@@ -20,9 +20,16 @@ from .common import DataUnavailableError
 
 
 def task_dir(task: str, data_dir=None, folder: str | None = None) -> Path | None:
-    """Return ``<data_dir>/<folder or task>`` when it exists (the task is read from local files), else None."""
+    """Return the task's local folder: ``<data_dir>/<folder or task>`` when it exists, or ``data_dir[task]`` when
+    ``data_dir`` maps tasks to folders; None when neither names one (the task reads the hub).
+
+    The one place ``data_dir`` is resolved: every loader, translate-train and the intermediate tasks call it.
+    """
     if not data_dir:
         return None
+    if isinstance(data_dir, dict):
+        value = data_dir.get(task)
+        return Path(os.path.expanduser(str(value))) if value else None
     root = Path(os.path.expanduser(str(data_dir)))
     if not root.is_dir():
         raise DataUnavailableError(f"task {task!r}: data_dir {root} is not a directory")

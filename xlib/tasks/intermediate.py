@@ -10,7 +10,7 @@ from __future__ import annotations
 from .spec import TaskSpec, register
 from ..loaders import intermediate as L
 from ..loaders.common import DataUnavailableError, hub_split
-from ..loaders.sources import cap
+from ..loaders.sources import cap, task_dir
 
 GLUE = "nyu-mll/glue"
 PARQUET = "refs/convert/parquet"   # the hub's parquet export of script-based datasets (datasets >= 4 runs no scripts)
@@ -92,7 +92,7 @@ def load_intermediate(spec: TaskSpec, split: str, language: str, **options) -> l
     if split not in ("train", "dev"):
         raise ValueError(f"task {spec.name!r}: unknown split {split!r}; expected train or dev")
     if spec.name == "ccg":
-        root = L.task_dir("ccg", options)
+        root = task_dir("ccg", options.get("data_dir"))
         files = (options.get("data_files") or {}).get("ccg") or {}
         if files.get(split):
             return cap(L.read_ccg_auto(files[split]), split, options.get("sizes"))
