@@ -3,6 +3,7 @@
 As google-research/xtreme's third_party/utils_retrieve.py: ratio margin over k nearest neighbours in
 both directions, one-to-one pairs merged greedily, F1 at the F1-optimal threshold on the gold pairs.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,9 @@ def margin_mine(x: torch.Tensor, y: torch.Tensor, neighborhood: int = 4) -> list
     bwd = y2x_sim.double() / ((y2x_mean.unsqueeze(1) + x2y_mean[y2x_ind]) / 2)
     fwd_best = x2y_ind[torch.arange(x.shape[0]), fwd.argmax(1)].numpy()
     bwd_best = y2x_ind[torch.arange(y.shape[0]), bwd.argmax(1)].numpy()
-    indices = np.stack((np.concatenate((np.arange(x.shape[0]), bwd_best)),
-                        np.concatenate((fwd_best, np.arange(y.shape[0])))), axis=1)
+    indices = np.stack(
+        (np.concatenate((np.arange(x.shape[0]), bwd_best)), np.concatenate((fwd_best, np.arange(y.shape[0])))), axis=1
+    )
     scores = np.concatenate((fwd.max(1).values.numpy(), bwd.max(1).values.numpy()))
     pairs, seen_src, seen_trg = [], set(), set()
     for i in np.argsort(-scores):
@@ -84,7 +86,6 @@ def mine(model, tokenizer, examples, layer: int, max_length: int, batch_size: in
         if src_sents[s] in src_id and trg_sents[t] in trg_id:
             found[src_id[src_sents[s]]] = (trg_id[trg_sents[t]], value)
     return [found.get(e["id"]) for e in examples]
-
 
 
 class MiningFormat(EncoderRetrieval):
