@@ -54,3 +54,10 @@ def test_rebuilding_the_shipped_model_gives_the_same_bytes():
                          capture_output=True, text=True, timeout=3600)
     assert out.returncode == 0, out.stdout + out.stderr[-3000:]
     assert "identical to the shipped model" in out.stdout
+
+
+def test_the_full_grid_uses_the_default_study_model_and_budgets():
+    default = load_params(ROOT / "params" / "miniature.yaml")
+    full = load_params(ROOT / "params" / "miniature_full.yaml")
+    for block in ("pretrain", "data", "seeds", "intermediate", "target", "target_overrides"):
+        assert full[block] == default[block], block
