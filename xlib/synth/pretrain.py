@@ -190,7 +190,10 @@ def shipped_model(cfg: PretrainConfig) -> Path | None:
 
 
 def ensure_pretrained(cfg: PretrainConfig | dict | None = None, root: Path | None = None, log=print) -> Path:
-    """Return the directory of the pretrained miniature model for ``cfg``, building it once if absent."""
+    """Return the directory of the pretrained miniature model for ``cfg``, building it once if absent.
+
+    A build of exactly these settings that is shipped with xlib (:func:`shipped_model`) is copied instead.
+    """
     cfg = cfg if isinstance(cfg, PretrainConfig) else PretrainConfig.from_dict(cfg)
     root = Path(root) if root else cache_root()
     final = root / f"synth-mlm-{cfg.key()}"
