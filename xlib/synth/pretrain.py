@@ -169,8 +169,31 @@ def _build(cfg: PretrainConfig, out_dir: Path, log) -> dict:
     return summary
 
 
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "data" / "miniature_model"
+
+
+def shipped_model(cfg: PretrainConfig) -> Path | None:
+    """Return the shipped pretrained model's directory if it was built from ``cfg``, else None.
+
+    ``xlib/data/miniature_model/`` holds the output of :func:`build` for ``params/miniature.yaml``'s
+    pretrain settings (``python tools/shipped_model.py`` rebuilds it and compares the bytes), so the
+    default study does not spend its budget on pretraining. It is used only when its recorded
+    configuration hash equals ``cfg.key()``, and never when ``XLIB_SHIPPED_MODEL=0``.
+    """
+    if os.environ.get("XLIB_SHIPPED_MODEL", "1") == "0":
+        return None
+    try:
+        recorded = json.loads((SHIPPED_MODEL / "pretrain.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return SHIPPED_MODEL if recorded.get("key") == cfg.key() else None
+
+
 def ensure_pretrained(cfg: PretrainConfig | dict | None = None, root: Path | None = None, log=print) -> Path:
-    """Return the directory of the pretrained miniature model for ``cfg``, building it once if absent."""
+    """Return the directory of the pretrained miniature model for ``cfg``, building it once if absent.
+
+    A build of exactly these settings that is shipped with xlib (:func:`shipped_model`) is copied instead.
+    """
     cfg = cfg if isinstance(cfg, PretrainConfig) else PretrainConfig.from_dict(cfg)
     root = Path(root) if root else cache_root()
     final = root / f"synth-mlm-{cfg.key()}"
@@ -179,8 +202,14 @@ def ensure_pretrained(cfg: PretrainConfig | dict | None = None, root: Path | Non
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=root))
     try:
-        log(f"building the miniature's pretrained model in {final} (once; later runs reuse it)")
-        build(cfg, tmp, log=log)
+        if shipped_model(cfg) is not None:
+            log(f"copying the shipped miniature model ({SHIPPED_MODEL}, built from these settings) to {final}")
+            for f in sorted(SHIPPED_MODEL.iterdir()):
+                if f.is_file():
+                    shutil.copyfile(f, tmp / f.name)
+        else:
+            log(f"building the miniature's pretrained model in {final} (once; later runs reuse it)")
+            build(cfg, tmp, log=log)
         try:
             os.rename(tmp, final)
         except OSError:  # another process finished the same build first: keep theirs

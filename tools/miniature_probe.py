@@ -1,0 +1,96 @@
+"""One seed of the miniature's baseline (and optionally its positive control) in one process: a quick probe.
+
+``python tools/miniature_probe.py [--model DIR] [--seed N] [--targets t1,t2] [--target-json JSON]
+[--positive STEPS] [--intermediate-json JSON]`` trains phase (iii) of ``params/miniature.yaml`` on
+each listed target from the pretrained model (``--model``, default: the one the params resolve to),
+and prints its English test score and zero-shot mean (six languages), raw and normalised as
+``tools/miniature_checks.py`` does. ``--target-json`` overrides every target's hyperparameters
+(e.g. '{"mini-xnli": {"max_steps": 400}}'); ``--positive STEPS`` also trains translate-train's
+phase (ii) for STEPS steps and then mini-xnli, and prints its zero-shot gain over the baseline's.
+One torch thread; one seed: a probe for choosing settings, not a result.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.miniature_checks import normalised  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def headline(task: str, rows: list) -> dict:
+    """Return {language: headline test score} (EM/F1 = mean of EM and F1 for QA)."""
+    test = [r for r in rows if r["split"] == "test"]
+    out: dict = {}
+    for lang in sorted({r["language"] for r in test}):
+        mine = {r["metric"]: r["value"] for r in test if r["language"] == lang}
+        out[lang] = (mine["em"] + mine["f1"]) / 2 if "em" in mine and "f1" in mine else (
+            mine.get("accuracy", mine.get("f1", next(iter(mine.values())))))
+    return out
+
+
+def score(task: str, encoder: str, params: dict, seed: int, extra: dict) -> float:
+    """Train and test ``task`` from ``encoder``; print and return its zero-shot mean (raw)."""
+    from xlib import pipeline
+    hparams = {**params["target"], **params.get("target_overrides", {}).get(task, {}), **extra.get(task, {})}
+    start = time.time()
+    report = pipeline.run_target(task, encoder, hparams, seed=seed, data=params["data"])
+    scores = headline(task, report["rows"])
+    zs = [v for lang, v in scores.items() if lang != "en"]
+    zs_mean = sum(zs) / len(zs)
+    losses = [round(e["loss"], 3) for e in report["log"] if "loss" in e]
+    print(f"{task} seed {seed}: en {scores['en']:.1f} (norm {normalised(task, scores['en']):.2f}) | zero-shot "
+          f"{zs_mean:.1f} (norm {normalised(task, zs_mean):.2f}) | "
+          + " ".join(f"{l} {v:.1f}" for l, v in scores.items() if l != "en")
+          + f" | loss {losses[:1]}..{losses[-3:]} | {time.time() - start:.0f}s", flush=True)
+    return zs_mean
+
+
+def main() -> None:
+    """Parse the options and run the probe."""
+    import torch
+
+    from xlib import pipeline
+    from xlib.params import load_params
+    from xlib.study import resolve_model
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--targets", default="mini-xnli,mini-xcopa,mini-xquad")
+    ap.add_argument("--target-json", default="{}")
+    ap.add_argument("--positive", type=int, default=0)
+    ap.add_argument("--intermediate-json", default="{}")
+    ap.add_argument("--params", default=str(ROOT / "params" / "miniature.yaml"))
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    params = load_params(args.params)
+    model = args.model or resolve_model(params)
+    extra = json.loads(args.target_json)
+    base = {}
+    for task in [t for t in args.targets.split(",") if t]:
+        base[task] = score(task, model, params, args.seed, extra)
+    if args.positive:
+        condition = params["conditions"]["translate-train"]
+        out = tempfile.mkdtemp(prefix="xlib-probe-")
+        start = time.time()
+        report = pipeline.run_intermediate(
+            condition["tasks"], model, out,
+            {**params["intermediate"], "max_steps": args.positive, **json.loads(args.intermediate_json)},
+            seed=args.seed, data={**params["data"], "translate": condition["translate"]})
+        print("phase (ii) English dev:", [(r["metric"], round(r["value"], 1)) for r in report["rows"]],
+              "loss:", [round(e["loss"], 3) for e in report["log"] if "loss" in e][::max(1, args.positive // 100)],
+              f"{time.time() - start:.0f}s", flush=True)
+        zs = score("mini-xnli", str(Path(out) / "encoder"), params, args.seed, extra)
+        if "mini-xnli" in base:
+            print(f"positive control, seed {args.seed}: {zs - base['mini-xnli']:+.1f} points", flush=True)
+
+
+if __name__ == "__main__":
+    main()
