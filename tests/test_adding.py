@@ -42,9 +42,8 @@ def toy_task():
 def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, tiny_model_dir, tmp_path):
     import pandas as pd
 
-    from xlib import compute, scores
+    from xlib import compute, pipeline, scores
     from xlib.params import load_params
-    from xlib.pipeline import run_target
     from xlib.planning import plan
 
     params_file = tmp_path / "toy.yaml"
@@ -55,8 +54,7 @@ def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, ti
     (run,) = plan(params, tmp_path / "runs")
     assert run.target == "toy-sentiment" and run.run_id == "target--baseline--toy-sentiment--s0"
 
-    p = run.parameters
-    report = run_target(p["target"], p["encoder"], p["hparams"], seed=p["seed"], data=p["data"])
+    report = pipeline.run(run.parameters, str(tmp_path / "out"))   # what target.ipynb calls
     rows = pd.DataFrame(report["rows"])
     test = rows[rows["split"] == "test"]
     assert sorted(test["language"]) == ["de", "en"] and set(test["metric"]) == {"accuracy"}

@@ -61,8 +61,7 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     conditions the phase-(ii) figures are lower bounds.
     """
     from .conditions import condition_tasks
-    from .params import target_hparams
-    from .pipeline import stage_hparams
+    from .runconfig import stage_hparams, target_hparams
     from .tasks import get_task
 
     seeds, targets = list(params["seeds"]), list(params["targets"])

@@ -1,7 +1,6 @@
 """Study parameter files: YAML parsed with a safe loader and checked before anything runs."""
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
@@ -30,14 +29,6 @@ STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 class ParamsError(ValueError):
     """A params file that does not describe a valid study; the message lists every problem found."""
-
-
-def target_hparams(params: dict, target: str) -> dict:
-    """Return the training options of ``target``: the ``target:`` block, then the task's official recipe
-    (``TaskSpec.recipe``), then ``target_overrides.<target>``, each key over the ones before."""
-    from .tasks import get_task
-    return {**(params.get("target") or {}), **copy.deepcopy(get_task(target).recipe),
-            **((params.get("target_overrides") or {}).get(target) or {})}
 
 
 def load_params(path: str | Path) -> dict:
@@ -134,6 +125,7 @@ def check_cluster(cluster: dict) -> list[str]:
 
 def check_stages(where: str, stages, spec, params: dict, base_options: dict) -> list[str]:
     """Return problems with per-stage training options (``target_overrides.<task>.stages``) of a staged task."""
+    from .runconfig import train_config
     from .train import TrainConfig
 
     if not isinstance(stages, dict):
@@ -151,7 +143,7 @@ def check_stages(where: str, stages, spec, params: dict, base_options: dict) -> 
             errors.append(f"{where}.{stage}: expected a mapping of training options, got {options!r}")
         else:
             try:
-                TrainConfig.from_dict({**base_options, **options})
+                train_config({**base_options, "stages": {stage: options}}, stage, names)
             except (TypeError, ValueError) as exc:
                 errors.append(f"{where}.{stage}: {exc}")
             errors += check_options(f"{where}.{stage}", options, TrainConfig)

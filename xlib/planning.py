@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from .rundir import Run, study_dir
-
-
-RESOURCE_DEFAULTS = {"cpus": 1, "gpus": 0, "memory_gb": None}
+from .runconfig import Resources, RunConfig, target_hparams
 
 
 def run_resources(params: dict) -> dict:
     """Return what one run needs (cpus = its torch threads, gpus, memory_gb) from the params' ``cluster`` block.
 
     The thread count is a fixed function of the params, never of how many runs share a machine,
-    so a run gives the same floats on CPU whichever executor ran it.
+    so a run gives the same floats on CPU whichever executor ran it (:class:`xlib.runconfig.Resources`).
     """
-    cluster = params.get("cluster") or {}
-    return {key: cluster.get(key, default) for key, default in RESOURCE_DEFAULTS.items()}
+    return asdict(Resources.from_params(params))
 
 
 def intermediate_id(condition: str, seed: int) -> str:
@@ -36,10 +34,11 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
     Phase (ii) runs once per (condition, seed) with intermediate tasks; the baseline (no tasks)
     goes straight to phase (iii) from the pretrained model. ``base_model`` is the resolved model
     path (the synthetic model's cache directory); without it the params' ``model`` is used.
+    Each run's ``parameters`` are its :class:`xlib.runconfig.RunConfig`, merged and checked here
+    (the training options of every stage parse), as a mapping.
     """
     from .conditions import condition_options, condition_tasks
     from .formats import family
-    from .params import target_hparams
     from .tasks import get_task
 
     root = study_dir(params, runs_root).resolve()
@@ -58,6 +57,19 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
             if tasks:
                 parent = intermediate_id(condition, seed)
                 encoder = str(root / parent / "encoder")
+                config = checked(
+                    RunConfig(
+                        **common,
+                        run_id=parent,
+                        phase="intermediate",
+                        condition=condition,
+                        seed=seed,
+                        encoder=model,
+                        tasks=list(tasks),
+                        options=options,
+                        hparams=params.get("intermediate") or {},
+                    )
+                )
                 runs.append(
                     Run(
                         parent,
@@ -66,24 +78,28 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
                         condition,
                         seed,
                         intermediate=tuple(tasks),
-                        parameters={
-                            **common,
-                            "options": options,  # the condition's mlm / translate / shuffle_labels
-                            "run_id": parent,
-                            "condition": condition,
-                            "tasks": list(tasks),
-                            "encoder": model,
-                            "seed": seed,
-                            "hparams": params.get("intermediate") or {},
-                        },
+                        parameters=config.to_dict(),
                         resources=dict(resources),
                     )
                 )
             for target in params["targets"]:
                 spec = get_task(target)
                 rid = target_id(condition, target, seed)
-                hparams = target_hparams(params, target)
-                predict = dict(params.get("retrieval") or {}) if family(spec.format) == "retrieval" else {}
+                config = checked(
+                    RunConfig(
+                        **common,
+                        run_id=rid,
+                        phase="target",
+                        condition=condition,
+                        seed=seed,
+                        encoder=encoder,
+                        target=target,
+                        hparams=target_hparams(params, target),
+                        languages=list((params.get("languages") or {}).get(target) or []),
+                        predict=dict(params.get("retrieval") or {}) if family(spec.format) == "retrieval" else {},
+                        perturb=list(params.get("perturb") or []),
+                    )
+                )
                 runs.append(
                     Run(
                         rid,
@@ -94,20 +110,18 @@ def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = 
                         target=target,
                         intermediate=tuple(tasks),
                         depends_on=parent,
-                        parameters={
-                            **common,
-                            "run_id": rid,
-                            "condition": condition,
-                            "target": target,
-                            "encoder": encoder,
-                            "seed": seed,
-                            "hparams": hparams,
-                            "languages": list((params.get("languages") or {}).get(target) or []),
-                            "predict": predict,
-                            "perturb": list(params.get("perturb") or []),
-                        },
+                        parameters=config.to_dict(),
                         resources=dict(resources),
                     )
                 )
     runs.sort(key=lambda r: r.phase != "intermediate")  # stable: phase (ii) first
     return runs
+
+
+def checked(config: RunConfig) -> RunConfig:
+    """Return ``config`` once the training options of each of its stages parse (ValueError naming the run)."""
+    try:
+        config.train_configs()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"run {config.run_id}: {exc}") from None
+    return config

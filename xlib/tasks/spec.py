@@ -30,7 +30,7 @@ class TaskSpec:
     # in turn, each stage starting from the previous one's model, head included (XCOPA: Social IQa, then COPA)
     train_stages: Callable | None = field(default=None, compare=False, repr=False)
     # the official training recipe of the task (training options), between a params file's ``target:``
-    # block and its ``target_overrides`` (``xlib.params.target_hparams``); empty: the ``target:`` block
+    # block and its ``target_overrides`` (``xlib.runconfig.target_hparams``); empty: the ``target:`` block
     recipe: dict = field(default_factory=dict, compare=False, repr=False)
     # English training examples per epoch (an int; {stage: int} for a staged task), for the compute estimate
     # of grids given in epochs (``xlib.compute``); None: unknown (a generated task counts its ``data.sizes``)
