@@ -111,3 +111,47 @@ def test_bad_stage_options_stop_the_plan_naming_the_run(tmp_path):
 def test_resources_come_from_the_cluster_block():
     assert Resources.from_params({}) == Resources(cpus=1, gpus=0, memory_gb=None)
     assert Resources.from_params({"cluster": {"cpus": 4, "memory_gb": 8, "partition": "p"}}).cpus == 4
+
+
+def test_load_parses_the_params_file_once_into_a_typed_study():
+    from xlib.data_config import DataConfig
+    from xlib.params import TOP_LEVEL, load
+    from xlib.studyconfig import Condition, Study
+
+    study = load(ROOT / "params" / "smoke.yaml")
+    assert isinstance(study, Study) and isinstance(study.data, DataConfig) and study.data.sizes["train"] == 300
+    assert study.conditions["multi-task"] == Condition("multi-task", ("mini-mnli", "mini-squad"))
+    assert study.path.endswith("smoke.yaml") and study.jobs == 2
+    assert list(TOP_LEVEL) == [f.name for f in dataclasses.fields(Study) if "kind" in f.metadata]
+    assert all(f.metadata["help"] for f in dataclasses.fields(Study))
+    mapping = load_params(ROOT / "params" / "smoke.yaml")
+    assert [r.parameters for r in plan(study, "runs")] == [r.parameters for r in plan(mapping, "runs")]
+
+
+def test_condition_options_travel_to_phase_ii_only(tmp_path):
+    path = _write(tmp_path, "study: s\nmodel: synthetic\nseeds: [0]\ntargets: [mini-xnli]\n"
+                            "conditions: {shuffled: {tasks: [mini-mnli], shuffle_labels: true}}\n")
+    inter, target = plan(load_params(path), tmp_path / "runs")
+    assert inter.parameters["options"] == {"shuffle_labels": True} and target.parameters["options"] == {}
+
+
+def test_a_study_wide_run_parameter_is_a_study_field_and_a_run_config_field(monkeypatch, tmp_path):
+    """A new study key that every run reads: one Study field, one RunConfig field (study=True); nothing else."""
+    from xlib import params as params_module
+    from xlib import planning, runconfig, studyconfig
+
+    run_config = dataclasses.make_dataclass(
+        "RunConfig", [("dropout", float, runconfig._option(0.0, "dropout of every run", study=True))],
+        bases=(RunConfig,), frozen=True)
+    study_config = dataclasses.make_dataclass(
+        "Study", [("dropout", float, studyconfig._key(float, 0.0, "dropout of every run"))],
+        bases=(studyconfig.Study,), frozen=True)
+    monkeypatch.setattr(planning, "RunConfig", run_config)
+    monkeypatch.setattr(planning, "Study", study_config)
+    monkeypatch.setattr(params_module, "TOP_LEVEL", study_config.keys())
+    path = _write(tmp_path, TINY.read_text() + "dropout: 0.25\n")
+    runs = planning.plan(params_module.load_params(path), tmp_path / "runs")
+    assert {r.parameters["dropout"] for r in runs} == {0.25}
+    with pytest.raises(ParamsError, match="unknown key 'dropout'"):   # without the field: an error naming it
+        monkeypatch.undo()
+        params_module.load_params(path)

@@ -7,16 +7,13 @@ from pathlib import Path
 import yaml
 
 from .checks import check_options, check_range, is_kind, kind_name, type_of
+from .studyconfig import Study
 
-TOP_LEVEL = {
-    "study": str, "description": str, "model": str, "pretrain": dict, "trust_remote_code": bool,
-    "seeds": list, "jobs": int, "data": dict, "conditions": dict, "targets": list, "languages": dict,
-    "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict, "cluster": dict, "perturb": list,
-    "analysis": dict,
-}
+# the top-level keys and their YAML types: the fields of xlib.studyconfig.Study
+TOP_LEVEL = Study.keys()
 # the ``analysis:`` block: how gains are tested (xlib.significance)
 ANALYSIS = {"correction": ("holm", "bh", "none"), "alpha": (0.0, 1.0), "n_boot": (1, None)}
-REQUIRED = ("study", "model", "seeds", "conditions", "targets")
+REQUIRED = Study.required()
 # perturbed copies of every target's test set scored for MLEM-R (xlib.perturb)
 PERTURBATIONS = ("char", "word")
 
@@ -29,6 +26,11 @@ STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 class ParamsError(ValueError):
     """A params file that does not describe a valid study; the message lists every problem found."""
+
+
+def load(path: str | Path) -> Study:
+    """Return the study of the params file at ``path``, checked (every problem at once) and parsed once."""
+    return Study.from_params(load_params(path))
 
 
 def load_params(path: str | Path) -> dict:

@@ -17,10 +17,12 @@ from dataclasses import asdict, dataclass, field, fields
 PHASES = ("intermediate", "target")
 
 
-def _option(default=None, help: str = ""):  # noqa: A002  (the dataclass-argument convention of HfArgumentParser)
+def _option(default=None, help: str = "", study: bool = False):  # noqa: A002  (HfArgumentParser's convention)
+    # study=True: the study key of the same name (a field of xlib.studyconfig.Study) sets it in every run
+    metadata = {"help": help, "study": study}
     if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: copy.deepcopy(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,16 @@ class Resources:
 class RunConfig:
     """Everything one run reads: which phase, on what, with which options (the notebook's ``config``)."""
 
-    study: str = _option("smoke", "the study's name (params: study)")
+    study: str = _option("smoke", "the study's name (params: study)", study=True)
     run_id: str = _option("interactive", "the run's id (xlib.planning: intermediate_id, target_id)")
     phase: str = _option("target", "intermediate (phase ii) or target (phase iii)")
     condition: str = _option("baseline", "the condition's name (params: conditions)")
     seed: int = _option(0, "the run's seed (params: seeds)")
     encoder: str = _option("", "the model the run starts from; empty: the smoke study's pretrained model")
     data: dict = _option({}, "the params' data: block (xlib.data_config.DataConfig)")
-    trust_remote_code: bool = _option(False, "let transformers run the model's own code (params: trust_remote_code)")
+    trust_remote_code: bool = _option(
+        False, "let transformers run the model's own code (params: trust_remote_code)", study=True
+    )
     hparams: dict = _option(
         {},
         "training options (xlib.train.TrainConfig), merged: target: < the task's recipe < "
@@ -63,7 +67,9 @@ class RunConfig:
     predict: dict = _option(
         {}, "phase (iii): options of the format's predict (params: retrieval, retrieval tasks only)"
     )
-    perturb: list = _option([], "phase (iii): perturbed test sets also scored for MLEM-R: char, word (params: perturb)")
+    perturb: list = _option(
+        [], "phase (iii): perturbed test sets also scored for MLEM-R: char, word (params: perturb)", study=True
+    )
 
     def __post_init__(self):
         if self.phase not in PHASES:
@@ -78,6 +84,11 @@ class RunConfig:
     def help(cls) -> str:
         """Return one ``key: help`` line per field, as ``--help`` lists options."""
         return "\n".join(f"  {f.name}: {f.metadata['help']}" for f in fields(cls))
+
+    @classmethod
+    def study_keys(cls) -> list[str]:
+        """Return the fields every run takes from the study key of the same name (``study=True``)."""
+        return [f.name for f in fields(cls) if f.metadata["study"]]
 
     @classmethod
     def from_dict(cls, values: dict | None, where: str = "config") -> RunConfig:
@@ -108,15 +119,19 @@ class RunConfig:
         return {name: train_config(self.hparams, name, names) for name in names}
 
 
-def target_hparams(params: dict, target: str) -> dict:
+def target_hparams(params, target: str) -> dict:
     """Return the training options of ``target``: the ``target:`` block, then the task's official recipe
-    (``TaskSpec.recipe``), then ``target_overrides.<target>``, each key over the ones before."""
+    (``TaskSpec.recipe``), then ``target_overrides.<target>``, each key over the ones before.
+    ``params`` is a :class:`xlib.studyconfig.Study` or a params mapping."""
     from .tasks import get_task
 
+    def block(key: str) -> dict:
+        return (params.get(key) if isinstance(params, dict) else getattr(params, key)) or {}
+
     return {
-        **copy.deepcopy(params.get("target") or {}),
+        **copy.deepcopy(block("target")),
         **copy.deepcopy(get_task(target).recipe),
-        **copy.deepcopy((params.get("target_overrides") or {}).get(target) or {}),
+        **copy.deepcopy(block("target_overrides").get(target) or {}),
     }
 
 
