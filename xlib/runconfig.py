@@ -5,8 +5,9 @@ dataclasses do). The plan builds one :class:`RunConfig` per run: the ``target:``
 recipe and ``target_overrides.<task>`` are merged here (:func:`target_hparams`), and so is each
 training stage (:func:`stage_hparams`), nowhere else. The run's notebook receives the config as its
 one ``config`` parameter (a JSON-able mapping, :meth:`RunConfig.to_dict`) and hands it to
-:func:`xlib.pipeline.run`. A new run parameter is one field of :class:`RunConfig` (and, if a params
-key sets it, one line in :func:`xlib.planning.plan`).
+:func:`xlib.pipeline.run`. A new run parameter is one field of :class:`RunConfig`; a field declared
+with ``study=True`` takes the params key of the same name (a field of :class:`xlib.studyconfig.Study`)
+in every run, any other is set per run by one keyword in :func:`xlib.planning.plan`.
 """
 
 from __future__ import annotations
