@@ -123,7 +123,7 @@ def test_load_parses_the_params_file_once_into_a_typed_study():
     assert study.conditions["multi-task"] == Condition("multi-task", ("mini-mnli", "mini-squad"))
     assert study.path.endswith("smoke.yaml") and study.jobs == 2
     assert list(TOP_LEVEL) == [f.name for f in dataclasses.fields(Study) if "kind" in f.metadata]
-    assert all(f.metadata["help"] for f in dataclasses.fields(Study))
+    assert all(f.metadata["help"] for cls in (Study, Condition) for f in dataclasses.fields(cls))
     mapping = load_params(ROOT / "params" / "smoke.yaml")
     assert [r.parameters for r in plan(study, "runs")] == [r.parameters for r in plan(mapping, "runs")]
 

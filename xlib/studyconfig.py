@@ -29,11 +29,15 @@ def _key(kind, default=None, help: str = "", required: bool = False):  # noqa: A
 class Condition:
     """One entry of ``conditions:``: the intermediate tasks of phase (ii) and the condition's options."""
 
-    name: str
-    tasks: tuple = ()
-    mlm: dict | None = None  # continued multilingual MLM (xlib.mlm)
-    translate: dict | None = None  # translate-train intermediate data (xlib.translate)
-    shuffle_labels: bool | None = None  # the negative control (xlib.controls)
+    name: str = field(metadata={"help": "the condition's name: the key under conditions:, part of its run ids"})
+    tasks: tuple = field(default=(), metadata={"help": "the intermediate tasks of phase (ii); () is the baseline"})
+    mlm: dict | None = field(default=None, metadata={"help": "continued multilingual MLM (xlib.mlm)"})
+    translate: dict | None = field(
+        default=None, metadata={"help": "translate-train intermediate data (xlib.translate)"}
+    )
+    shuffle_labels: bool | None = field(
+        default=None, metadata={"help": "the negative control: labels permuted over the examples (xlib.controls)"}
+    )
 
     @classmethod
     def from_value(cls, name: str, value) -> Condition:
