@@ -5,6 +5,7 @@ The toy task below is a sentence classification task in English and German whose
 the package is edited: params validation, the plan, training, zero-shot evaluation, the XTREME-R
 aggregate and the compute estimate all read the task from its ``TaskSpec``.
 """
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,8 @@ def toy_task():
 def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, tiny_model_dir, tmp_path):
     import pandas as pd
 
-    from xlib import compute, scores
+    from xlib import compute, pipeline, scores
     from xlib.params import load_params
-    from xlib.pipeline import run_target
     from xlib.planning import plan
 
     params_file = tmp_path / "toy.yaml"
@@ -55,8 +55,7 @@ def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, ti
     (run,) = plan(params, tmp_path / "runs")
     assert run.target == "toy-sentiment" and run.run_id == "target--baseline--toy-sentiment--s0"
 
-    p = run.parameters
-    report = run_target(p["target"], p["encoder"], p["hparams"], seed=p["seed"], data=p["data"])
+    report = pipeline.run(run.parameters, str(tmp_path / "out"))   # what target.ipynb calls
     rows = pd.DataFrame(report["rows"])
     test = rows[rows["split"] == "test"]
     assert sorted(test["language"]) == ["de", "en"] and set(test["metric"]) == {"accuracy"}
@@ -73,3 +72,18 @@ def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, ti
 def test_the_toy_task_is_gone_after_the_test():
     with pytest.raises(ValueError, match="unknown task 'toy-sentiment'"):
         get_task("toy-sentiment")
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"format": "tagging", "scoring": "bleu"}, "the tagging format has no scoring 'bleu'; expected one of spans, tokens"),
+    ({"format": "classification", "scoring": "tokens"}, "no scoring 'tokens'; expected none"),
+    ({"format": "tabular"}, "unknown format 'tabular'"),
+    ({"role": "pretraining"}, "unknown role 'pretraining'"),
+])
+def test_register_rejects_a_scoring_the_format_does_not_offer(changes, message):
+    spec = TaskSpec(name="bad-task", format="classification", role="target", languages=("en",), metric="accuracy")
+    with pytest.raises(ValueError, match=message):
+        register(replace(spec, **changes))
+    assert "bad-task" not in _REGISTRY
+    register(replace(spec, format="tagging", scoring="tokens"))   # a scoring the format declares is fine
+    _REGISTRY.pop("bad-task")

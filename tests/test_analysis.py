@@ -270,3 +270,18 @@ def test_published_numbers_have_sources_and_the_documented_values():
     assert gains[["bucc2018", "tatoeba"]].isna().all().all()  # submission's retrieval test numbers: not found
     em = analysis.published_gains(metric_for_qa="exact_match")
     assert em.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "tydiqa"] == pytest.approx(59.5 - 45.0)
+
+
+def test_the_evaluation_split_is_the_tasks_declared_one_where_the_results_hold_it():
+    from xlib.analysis import headline_scores
+
+    rows = [{"condition": "baseline", "target": target, "language": lang, "split": split, "metric": "accuracy",
+             "seed": 0, "value": 50.0}
+            for target in ("mini-xnli", "not-registered")
+            for split, langs in (("test", ["en"]), ("validation", ["en", "sva"]))
+            for lang in langs]
+    splits = headline_scores(pd.DataFrame(rows)).groupby("target")["split"].first().to_dict()
+    assert splits == {"mini-xnli": "test",              # TaskSpec.eval_split, though scored in fewer languages
+                      "not-registered": "validation"}   # no spec: the split scored in the most languages
+    only_validation = [r for r in rows if r["split"] == "validation"]   # a params file chose validation
+    assert set(headline_scores(pd.DataFrame(only_validation))["split"]) == {"validation"}

@@ -34,10 +34,8 @@ def trained_examples(monkeypatch, tmp_path, condition: dict) -> list[dict]:
     monkeypatch.setattr(pipeline, "featurize_cached", capture)
     monkeypatch.setattr(pipeline, "train", stop)
     from xlib.study import smoke_model
-    p = run.parameters
     with pytest.raises(Stop):
-        pipeline.run_intermediate(p["tasks"], smoke_model(), str(tmp_path), p["hparams"], seed=p["seed"], data=p["data"],
-                                  options=p["options"])
+        pipeline.run({**run.parameters, "encoder": smoke_model()}, str(tmp_path))
     return seen
 
 

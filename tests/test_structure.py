@@ -13,7 +13,7 @@ MAX_LINES = 400
 # modules kept in ruff format's style (pyproject.toml [tool.ruff.format]); a module joins when it is rewritten
 FORMATTED = ["xlib/checks.py", "xlib/corrections.py", "xlib/data_config.py", "xlib/formats/bitext.py",
              "xlib/formats/embedding.py", "xlib/formats/mining.py", "xlib/formats/ranking.py",
-             "xlib/notebook.py", "xlib/planning.py", "xlib/rundir.py", "xlib/scores.py", "xlib/tasks/spec.py",
+             "xlib/notebook.py", "xlib/planning.py", "xlib/rundir.py", "xlib/runconfig.py", "xlib/scores.py", "xlib/tasks/spec.py",
              "xlib/train_stats.py"]
 
 

@@ -240,9 +240,10 @@ def _run_target_notebook(task, model_dir, tmp_path):
     out = tmp_path / "run"
     out.mkdir()
     execute_notebook("target.ipynb", tmp_path / "out.ipynb",
-                     {"target": task, "encoder": model_dir, "out_dir": str(out), "languages": langs,
-                      "data": {"data_dir": str(FIX)}, "predict": {"layer": 1} if family(spec.format) == "retrieval" else {},
-                      "hparams": {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 4, "max_length": 48}},
+                     {"out_dir": str(out), "config": {
+                         "target": task, "encoder": model_dir, "languages": langs, "data": {"data_dir": str(FIX)},
+                         "predict": {"layer": 1} if family(spec.format) == "retrieval" else {},
+                         "hparams": {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 4, "max_length": 48}}},
                      cwd=str(ROOT / "notebooks"))
     rows = json.loads((out / "metrics.json").read_text())["rows"]
     scored = {(r["language"], r["split"]) for r in rows if r["metric"] == spec.metric}
@@ -442,7 +443,7 @@ def test_lareqa_candidate_is_sentence_and_context_joined_in_training_and_evaluat
 
 def test_dual_encoder_recipes_are_the_official_scripts_and_sit_between_target_and_overrides(tmp_path):
     """train_lareqa.sh / train_mewslix.sh: --warmup_steps 0 --weight_decay 0.0, per-GPU batch 4 / 8 x accumulation 4."""
-    from xlib.params import target_hparams
+    from xlib.runconfig import target_hparams
     params = {"target": {"learning_rate": 1e-5, "batch_size": 32, "warmup_ratio": 0.1, "mixed_precision": "bf16"},
               "target_overrides": {"mewslix": {"epochs": 1}}}
     lareqa, mewslix, xnli = (target_hparams(params, t) for t in ("lareqa", "mewslix", "xnli"))

@@ -40,17 +40,19 @@ save("intermediate.ipynb", [
                       "drops the heads and saves the encoder to `out_dir/encoder` for every phase-(iii) run of this "
                       "condition. Papermill fills the parameters from `params/*.yaml`; run as is, it trains the smoke "
                       "setup's model on `mini-mnli`."),
-    params_cell('study = "smoke"\nrun_id = "interactive"\nout_dir = ""          # empty: a temporary directory\n'
-                'condition = "mini-mnli"\ntasks = ["mini-mnli"]\nencoder = ""          # empty: the smoke study\'s pretrained model\n'
-                'seed = 0\nhparams = {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64}\n'
-                'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\ntrust_remote_code = False\n'
-                'options = {}          # the condition\'s options: mlm, translate, shuffle_labels (xlib.conditions)'),
-    new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n\n"
-                  "encoder = encoder or study.smoke_model()\nout_dir = out_dir or tempfile.mkdtemp(prefix='xlib-intermediate-')"),
-    new_code_cell("report = pipeline.run_intermediate(tasks, encoder, out_dir, hparams, seed=seed, data=data,\n"
-                  "                                   trust_remote_code=trust_remote_code, options=options)\n"
+    params_cell('# the run\'s config: the fields of xlib.runconfig.RunConfig (Papermill passes the planned run\'s own)\n'
+                'config = {"phase": "intermediate", "condition": "mini-mnli", "tasks": ["mini-mnli"],\n'
+                '          "encoder": "",  # empty: the smoke study\'s pretrained model\n'
+                '          "hparams": {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64},\n'
+                '          "data": {"sizes": {"train": 200, "dev": 50, "test": 50}}}\n'
+                'out_dir = ""          # empty: a temporary directory'),
+    new_code_cell("import dataclasses\nimport tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, runconfig, study\n\n"
+                  "config = runconfig.RunConfig.from_dict(config)\n"
+                  "config = dataclasses.replace(config, encoder=config.encoder or study.smoke_model())\n"
+                  "out_dir = out_dir or tempfile.mkdtemp(prefix='xlib-intermediate-')"),
+    new_code_cell("report = pipeline.run(config, out_dir)\n"
                   "rundir.write_report(out_dir, report)\n"
-                  "print(f\"{condition}: trained {', '.join(tasks)} in {report['seconds']:.1f}s -> {report['encoder']}\")"),
+                  "print(f\"{config.condition}: trained {', '.join(config.tasks)} in {report['seconds']:.1f}s -> {report['encoder']}\")"),
     new_markdown_cell("English dev scores of each intermediate task and the training loss:"),
     new_code_cell("pd.DataFrame(report[\"rows\"])"),
     new_code_cell("pd.DataFrame(report[\"log\"]).pivot(index=\"step\", columns=\"task\", values=\"loss\")"),
@@ -62,18 +64,19 @@ save("target.ipynb", [
                       "task's English training data, then evaluates zero-shot on every language of the task. Retrieval "
                       "tasks (Tatoeba-like) are scored straight from the encoder, without target training. Run as is, it "
                       "trains the smoke model on `mini-xnli`."),
-    params_cell('study = "smoke"\nrun_id = "interactive"\nout_dir = ""          # empty: a temporary directory\n'
-                'condition = "baseline"\ntarget = "mini-xnli"\nencoder = ""          # empty: the smoke study\'s pretrained model\n'
-                'seed = 0\nhparams = {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64}\n'
-                'languages = []        # empty: every language of the task\n'
-                'data = {"sizes": {"train": 200, "dev": 50, "test": 50}}\npredict = {}\n'
-                'perturb = []          # also score perturbed test sets for MLEM-R: "char", "word"\ntrust_remote_code = False'),
-    new_code_cell("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n\n"
-                  "encoder = encoder or study.smoke_model()\nout_dir = out_dir or tempfile.mkdtemp(prefix='xlib-target-')"),
-    new_code_cell("report = pipeline.run_target(target, encoder, hparams, seed=seed, languages=languages, data=data,\n"
-                  "                             predict=predict, perturb=perturb, trust_remote_code=trust_remote_code)\n"
+    params_cell('# the run\'s config: the fields of xlib.runconfig.RunConfig (Papermill passes the planned run\'s own)\n'
+                'config = {"phase": "target", "condition": "baseline", "target": "mini-xnli",\n'
+                '          "encoder": "",  # empty: the smoke study\'s pretrained model\n'
+                '          "hparams": {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64},\n'
+                '          "data": {"sizes": {"train": 200, "dev": 50, "test": 50}}}\n'
+                'out_dir = ""          # empty: a temporary directory'),
+    new_code_cell("import dataclasses\nimport tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, runconfig, study\n\n"
+                  "config = runconfig.RunConfig.from_dict(config)\n"
+                  "config = dataclasses.replace(config, encoder=config.encoder or study.smoke_model())\n"
+                  "out_dir = out_dir or tempfile.mkdtemp(prefix='xlib-target-')"),
+    new_code_cell("report = pipeline.run(config, out_dir)\n"
                   "rundir.write_report(out_dir, report)\n"
-                  "print(f\"{condition} -> {target}: {report['seconds']:.1f}s\")"),
+                  "print(f\"{config.condition} -> {config.target}: {report['seconds']:.1f}s\")"),
     new_markdown_cell("Scores per language (the first rows are the English dev set used for model selection):"),
     new_code_cell("scores = pd.DataFrame(report[\"rows\"])\n"
                   "scores.pivot_table(index=[\"split\", \"metric\"], columns=\"language\", values=\"value\").round(1)"),

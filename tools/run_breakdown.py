@@ -73,10 +73,8 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
     timed(pipeline, "evaluate", parts, "evaluation (dev en, test x 7; tokenising included)")
     run = next(r for r in planning.plan(params, tempfile.mkdtemp(), base_model=model)
                if r.phase == "target" and r.condition == "baseline" and r.target == target)
-    p = run.parameters
     start = time.perf_counter()
-    report = pipeline.run_target(target, model, p["hparams"], seed=p["seed"], languages=p["languages"],
-                                 data=p["data"], predict=p["predict"], perturb=p["perturb"])
+    report = pipeline.run({**run.parameters, "encoder": model}, tempfile.mkdtemp())
     out = Path(tempfile.mkdtemp())
     write = time.perf_counter()
     rundir.write_report(out, report)

@@ -9,8 +9,10 @@ Conventions:
 
 * one *headline* metric per target (:func:`headline_scores`), by default the first available of
   :data:`HEADLINE_PRIORITY`;
-* the *evaluation split* of a target is the split scored in the most languages (the English ``dev``
-  rows used for model selection are therefore left out), ties going to ``test``;
+* the *evaluation split* of a target is its ``TaskSpec.eval_split`` (:mod:`xlib.tasks`) when the
+  results hold it; otherwise (a params file chose another split, e.g. ``validation``, or the target is
+  not registered) the split scored in the most languages (the English ``dev`` rows used for model
+  selection are therefore left out), ties going to ``test``;
 * seeds are averaged first, then languages, so a language with more seeds weighs no more;
 * a missing score is missing: a (target, language) absent on either side of a comparison is dropped,
   never counted as zero.
@@ -62,8 +64,14 @@ def add_em_f1(results) -> pd.DataFrame:
     return pd.concat([results, added], ignore_index=True)
 
 
-def _eval_split(rows: pd.DataFrame) -> str:
-    """Return the split of one target's rows scored in the most languages (ties: test first)."""
+def _eval_split(target: str, rows: pd.DataFrame) -> str:
+    """Return the evaluation split of one target's rows: the task's declared ``eval_split`` where present,
+    else the split scored in the most languages (ties: test first)."""
+    from .tasks import all_tasks
+
+    spec = all_tasks().get(target)
+    if spec is not None and spec.eval_split in set(rows["split"]):
+        return spec.eval_split
     n_languages = rows.groupby("split")["language"].nunique()
     best = n_languages[n_languages == n_languages.max()].index
     rank = {s: i for i, s in enumerate(_SPLIT_PREFERENCE)}
@@ -76,14 +84,15 @@ def headline_scores(results, headline: Mapping[str, str] | str | None = None,
 
     ``headline`` maps a target to its metric (a single string applies to every target); targets it does
     not name get the first available metric of :data:`HEADLINE_PRIORITY`. ``split`` fixes the split;
-    by default each target's evaluation split (the one scored in the most languages) is used. Duplicate
+    by default each target's evaluation split is used (its ``TaskSpec.eval_split``, else the split scored
+    in the most languages). Duplicate
     rows of the same score are averaged; rows without a value are dropped.
     """
     results = _as_frame(results)
     results = results[results["value"].notna()]
     out = []
     for target, rows in results.groupby("target", sort=True):
-        rows = rows[rows["split"] == split] if split is not None else rows[rows["split"] == _eval_split(rows)]
+        rows = rows[rows["split"] == split] if split is not None else rows[rows["split"] == _eval_split(target, rows)]
         if rows.empty:
             continue
         available = list(dict.fromkeys(rows["metric"]))

@@ -32,6 +32,7 @@ VERBS = """verbs:
 def _parser() -> argparse.ArgumentParser:
     from .data_config import DataConfig
     from .executors import EXECUTORS
+    from .studyconfig import Study
 
     parser = argparse.ArgumentParser(
         prog="python -m xlib", description="Intermediate-task training x XTREME-R transfer study toolkit.",
@@ -42,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                        ("figures", "render figures"), ("pretrain", "build the miniature model"),
                        ("validate", "compare the baseline with published XLM-R Large numbers")):
         p = sub.add_parser(verb, help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
-                           epilog="keys of the params file's data: block:\n" + DataConfig.help())
+                           epilog="keys of the params file:\n" + Study.help()
+                           + "\n\nkeys of the params file's data: block:\n" + DataConfig.help())
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
         p.add_argument("--runs-dir", default="runs", help="where run directories live (default: runs)")
         if verb == "run":

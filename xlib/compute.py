@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 
-from .train import TrainConfig
+from .runconfig import train_config
 
 class UnknownSize(ValueError):
     """A task whose number of training examples is not known here (pass it in ``train_sizes``)."""
@@ -43,7 +43,7 @@ def train_size(task: str, params: dict, train_sizes: dict | None = None) -> int:
 
 def phase_cost(tasks, hparams: dict | None, params: dict, train_sizes: dict | None = None) -> dict:
     """Return ``{"steps", "examples"}`` of one training phase on ``tasks`` with ``hparams``."""
-    cfg = TrainConfig.from_dict(hparams)
+    cfg = train_config(hparams)
     per_step = cfg.batch_size * cfg.grad_accum
     if cfg.max_steps:
         steps = int(cfg.max_steps)
@@ -60,9 +60,8 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     through options (continued MLM, translate-train copies) is not counted, so for such
     conditions the phase-(ii) figures are lower bounds.
     """
-    from .conditions import condition_tasks
-    from .params import target_hparams
-    from .pipeline import stage_hparams
+    from .studyconfig import Condition
+    from .runconfig import stage_hparams, target_hparams
     from .tasks import get_task
 
     seeds, targets = list(params["seeds"]), list(params["targets"])
@@ -72,7 +71,7 @@ def grid_compute(params: dict, train_sizes: dict | None = None) -> dict:
     uncounted: set[str] = set()              # phase-(iii) targets whose training size is unknown
     for _seed in seeds:
         for value in params["conditions"].values():
-            tasks = condition_tasks(value)  # list form or {tasks, mlm, translate}
+            tasks = list(Condition.from_value("", value).tasks)  # list form or {tasks, mlm, translate}
             cost_ii = phase_cost(tasks, params.get("intermediate"), params, train_sizes) if tasks else None
             if cost_ii:
                 phase_ii["runs"] += 1

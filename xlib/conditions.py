@@ -13,20 +13,6 @@ from __future__ import annotations
 KEYS = ("tasks", "mlm", "translate", "shuffle_labels")
 
 
-def condition_tasks(value) -> list[str]:
-    """Return the intermediate tasks of a condition value (list form or mapping form)."""
-    if isinstance(value, dict):
-        return list(value.get("tasks") or [])
-    return list(value or [])
-
-
-def condition_options(value) -> dict:
-    """Return the options (``mlm``, ``translate``, ``shuffle_labels``) of a condition value; empty for the list form."""
-    if isinstance(value, dict):
-        return {k: value[k] for k in KEYS[1:] if value.get(k) is not None}
-    return {}
-
-
 def condition_errors(name: str, value, tasks: dict) -> list[str]:
     """Return the problems of condition ``name`` (each message names the condition and the key)."""
     where = f"conditions.{name}"

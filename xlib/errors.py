@@ -35,7 +35,7 @@ def load_run(study_dir, condition: str, target: str, seed: int = 0, language: st
         raise FileNotFoundError(f"no finished run {run_dir.name!r} in {study_dir}; runs there: "
                                 f"{', '.join(runs[:12]) or 'none'}{' ...' if len(runs) > 12 else ''}")
     records = predictions.read(run_dir)
-    split = split or analysis._eval_split(records)
+    split = split or analysis._eval_split(target, records)
     records = records[records["split"] == split]
     if language:
         if language not in set(records["language"]):

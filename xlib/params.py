@@ -1,23 +1,19 @@
 """Study parameter files: YAML parsed with a safe loader and checked before anything runs."""
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
 import yaml
 
 from .checks import check_options, check_range, is_kind, kind_name, type_of
+from .studyconfig import Study
 
-TOP_LEVEL = {
-    "study": str, "description": str, "model": str, "pretrain": dict, "trust_remote_code": bool,
-    "seeds": list, "jobs": int, "data": dict, "conditions": dict, "targets": list, "languages": dict,
-    "intermediate": dict, "target": dict, "target_overrides": dict, "retrieval": dict, "cluster": dict, "perturb": list,
-    "analysis": dict,
-}
+# the top-level keys and their YAML types: the fields of xlib.studyconfig.Study
+TOP_LEVEL = Study.keys()
 # the ``analysis:`` block: how gains are tested (xlib.significance)
 ANALYSIS = {"correction": ("holm", "bh", "none"), "alpha": (0.0, 1.0), "n_boot": (1, None)}
-REQUIRED = ("study", "model", "seeds", "conditions", "targets")
+REQUIRED = Study.required()
 # perturbed copies of every target's test set scored for MLEM-R (xlib.perturb)
 PERTURBATIONS = ("char", "word")
 
@@ -32,12 +28,9 @@ class ParamsError(ValueError):
     """A params file that does not describe a valid study; the message lists every problem found."""
 
 
-def target_hparams(params: dict, target: str) -> dict:
-    """Return the training options of ``target``: the ``target:`` block, then the task's official recipe
-    (``TaskSpec.recipe``), then ``target_overrides.<target>``, each key over the ones before."""
-    from .tasks import get_task
-    return {**(params.get("target") or {}), **copy.deepcopy(get_task(target).recipe),
-            **((params.get("target_overrides") or {}).get(target) or {})}
+def load(path: str | Path) -> Study:
+    """Return the study of the params file at ``path``, checked (every problem at once) and parsed once."""
+    return Study.from_params(load_params(path))
 
 
 def load_params(path: str | Path) -> dict:
@@ -134,6 +127,7 @@ def check_cluster(cluster: dict) -> list[str]:
 
 def check_stages(where: str, stages, spec, params: dict, base_options: dict) -> list[str]:
     """Return problems with per-stage training options (``target_overrides.<task>.stages``) of a staged task."""
+    from .runconfig import train_config
     from .train import TrainConfig
 
     if not isinstance(stages, dict):
@@ -151,7 +145,7 @@ def check_stages(where: str, stages, spec, params: dict, base_options: dict) -> 
             errors.append(f"{where}.{stage}: expected a mapping of training options, got {options!r}")
         else:
             try:
-                TrainConfig.from_dict({**base_options, **options})
+                train_config({**base_options, "stages": {stage: options}}, stage, names)
             except (TypeError, ValueError) as exc:
                 errors.append(f"{where}.{stage}: {exc}")
             errors += check_options(f"{where}.{stage}", options, TrainConfig)

@@ -14,6 +14,7 @@ from .faults import fault_point
 from .features import featurize_cached
 from .formats import family, get_format
 from .tasks import TaskSpec, get_task
+from .runconfig import RunConfig, train_config
 from .train import TrainConfig, train
 
 
@@ -85,10 +86,9 @@ def save_encoder(encoder, target: Path) -> Path:
     return target
 
 
-def _train_tasks(task_names, encoder: str, hparams: dict, seed: int, data: dict, trust_remote_code=False,
+def _train_tasks(task_names, encoder: str, cfg: TrainConfig, seed: int, data: dict, trust_remote_code=False,
                  condition: dict | None = None):
     condition = condition or {}
-    cfg = TrainConfig.from_dict(hparams)
     tokenizer = load_tokenizer(encoder, trust_remote_code)
     models, features, specs = {}, {}, {}
     torch.manual_seed(seed)
@@ -159,8 +159,8 @@ def run_intermediate(tasks, encoder: str, out_dir: str, hparams: dict, seed: int
     set_threads()
     start = time.time()
     data = dict(data or {})
-    shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, hparams, seed, data, trust_remote_code,
-                                                      options)
+    shared, log, tokenizer, specs, cfg = _train_tasks(tasks, encoder, train_config(hparams), seed, data,
+                                                      trust_remote_code, options)
     rows = []
     for name, spec in specs.items():
         rows += evaluate(spec, shared.heads[name.replace(".", "_")], tokenizer, [spec.train_language], "dev",
@@ -178,21 +178,6 @@ def prediction_options(spec: TaskSpec, cfg: TrainConfig, predict: dict | None = 
     accepted = get_format(spec.format).predict_options
     options = {**(cfg.extra.get(family(spec.format)) or {}), **(predict or {})}
     return {k: v for k, v in options.items() if k in accepted}
-
-
-def stage_hparams(hparams: dict, stage: str, stage_names) -> dict:
-    """Return the training options of one phase-(iii) ``stage``: ``hparams`` with its ``stages.<stage>`` merged in.
-
-    ``hparams["stages"]`` (optional) maps stage names of the task to option overrides, e.g.
-    ``{"stages": {"siqa": {"epochs": 2}}}``; a name the task does not train raises ValueError.
-    """
-    hparams = dict(hparams or {})
-    per_stage = hparams.pop("stages", None) or {}
-    unknown = [name for name in per_stage if name not in stage_names]
-    if unknown:
-        raise ValueError(f"hparams.stages: unknown stage(s) {', '.join(map(repr, unknown))}; this task trains in "
-                         f"stage(s) {', '.join(repr(n) for n in stage_names if n) or 'one unnamed stage'}")
-    return {**hparams, **(per_stage.get(stage) or {})}
 
 
 def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: dict | None = None,
@@ -216,7 +201,7 @@ def train_target(task: str, encoder: str, hparams: dict, seed: int = 0, data: di
         for number, (name, stage_data) in enumerate(stages):
             last = number == len(stages) - 1
             shared, stage_log, tokenizer, _, cfg = _train_tasks(
-                [task], start_from, stage_hparams(hparams, name, names), seed, stage_data, trust_remote_code)
+                [task], start_from, train_config(hparams, name, names), seed, stage_data, trust_remote_code)
             model = shared.heads[key]
             log += [{**entry, "stage": name} for entry in stage_log] if name else stage_log
             stage_records = None if records is None else []
@@ -257,7 +242,7 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
         model, tokenizer, log, cfg, rows = train_target(task, encoder, hparams, seed, data, trust_remote_code,
                                                         records=records)
     else:
-        cfg = TrainConfig.from_dict(stage_hparams(hparams, "", [""]))
+        cfg = train_config(hparams)
         tokenizer = load_tokenizer(encoder, trust_remote_code)
         model = get_format(spec.format).build_model(encoder, spec, **load_kwargs(trust_remote_code))
     predict = prediction_options(spec, cfg, predict)
@@ -269,3 +254,17 @@ def run_target(task: str, encoder: str, hparams: dict, seed: int = 0, languages=
         rows += evaluate(spec, model, tokenizer, languages, split, cfg.max_length, data, perturb=kind,
                          loaded=loaded, records=records, **predict)
     return {"rows": rows, "log": log, "seconds": time.time() - start, "predictions": records}
+
+
+def run(config: RunConfig | dict, out_dir: str) -> dict:
+    """Run the run of ``config`` (a :class:`xlib.runconfig.RunConfig` or its mapping) into ``out_dir``; return its report.
+
+    The one function each notebook calls: phase (ii) trains and saves the encoder to ``out_dir/encoder``
+    (:func:`run_intermediate`), phase (iii) trains on the target and evaluates it (:func:`run_target`).
+    """
+    cfg = config if isinstance(config, RunConfig) else RunConfig.from_dict(config)
+    if cfg.phase == "intermediate":
+        return run_intermediate(cfg.tasks, cfg.encoder, out_dir, cfg.hparams, seed=cfg.seed, data=cfg.data,
+                                trust_remote_code=cfg.trust_remote_code, options=cfg.options)
+    return run_target(cfg.target, cfg.encoder, cfg.hparams, seed=cfg.seed, languages=cfg.languages, data=cfg.data,
+                      predict=cfg.predict, trust_remote_code=cfg.trust_remote_code, perturb=cfg.perturb)

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
-from .rundir import Run, study_dir
-
-
-RESOURCE_DEFAULTS = {"cpus": 1, "gpus": 0, "memory_gb": None}
-
-
-def run_resources(params: dict) -> dict:
-    """Return what one run needs (cpus = its torch threads, gpus, memory_gb) from the params' ``cluster`` block.
-
-    The thread count is a fixed function of the params, never of how many runs share a machine,
-    so a run gives the same floats on CPU whichever executor ran it.
-    """
-    cluster = params.get("cluster") or {}
-    return {key: cluster.get(key, default) for key, default in RESOURCE_DEFAULTS.items()}
+from .rundir import Run
+from .runconfig import RunConfig, target_hparams
+from .studyconfig import Study
 
 
 def intermediate_id(condition: str, seed: int) -> str:
@@ -30,84 +20,97 @@ def target_id(condition: str, target: str, seed: int) -> str:
     return f"target--{condition}--{target}--s{seed}"
 
 
-def plan(params: dict, runs_root: str | Path = "runs", base_model: str | None = None) -> list[Run]:
+def plan(params: dict | Study, runs_root: str | Path = "runs", base_model: str | None = None) -> list[Run]:
     """Return every run of the study, each phase-(ii) run before the phase-(iii) runs that reuse it.
 
     Phase (ii) runs once per (condition, seed) with intermediate tasks; the baseline (no tasks)
     goes straight to phase (iii) from the pretrained model. ``base_model`` is the resolved model
     path (the synthetic model's cache directory); without it the params' ``model`` is used.
+    Each run's ``parameters`` are its :class:`xlib.runconfig.RunConfig`, merged and checked here
+    (the training options of every stage parse), as a mapping. ``params`` is a
+    :class:`xlib.studyconfig.Study` or the checked mapping of :func:`xlib.params.load_params`.
     """
-    from .conditions import condition_options, condition_tasks
     from .formats import family
-    from .params import target_hparams
     from .tasks import get_task
 
-    root = study_dir(params, runs_root).resolve()
-    model = base_model or params["model"]
-    resources = run_resources(params)
-    common = {
-        "study": params["study"],
-        "data": params.get("data") or {},
-        "trust_remote_code": bool(params.get("trust_remote_code", False)),
-    }
+    study = params if isinstance(params, Study) else Study.from_params(params)
+    root = (Path(runs_root) / study.study).resolve()
+    model = base_model or study.model
+    resources = asdict(study.resources())
+    # the study keys that are run parameters of the same name (RunConfig.study_keys) travel to every run
+    common = {key: getattr(study, key) for key in RunConfig.study_keys()}
+    common.update(data=study.data.options(), trust_remote_code=bool(study.trust_remote_code))
     runs: list[Run] = []
-    for seed in params["seeds"]:
-        for condition, value in params["conditions"].items():
-            encoder, parent = model, None
-            tasks, options = condition_tasks(value), condition_options(value)
+    for seed in study.seeds:
+        for condition in study.conditions.values():
+            encoder, parent, tasks = model, None, list(condition.tasks)
             if tasks:
-                parent = intermediate_id(condition, seed)
+                parent = intermediate_id(condition.name, seed)
                 encoder = str(root / parent / "encoder")
+                config = checked(
+                    RunConfig(
+                        **common,
+                        run_id=parent,
+                        phase="intermediate",
+                        condition=condition.name,
+                        seed=seed,
+                        encoder=model,
+                        tasks=tasks,
+                        options=condition.options(),
+                        hparams=study.intermediate,
+                    )
+                )
                 runs.append(
                     Run(
                         parent,
                         "intermediate",
                         "intermediate.ipynb",
-                        condition,
+                        condition.name,
                         seed,
                         intermediate=tuple(tasks),
-                        parameters={
-                            **common,
-                            "options": options,  # the condition's mlm / translate / shuffle_labels
-                            "run_id": parent,
-                            "condition": condition,
-                            "tasks": list(tasks),
-                            "encoder": model,
-                            "seed": seed,
-                            "hparams": params.get("intermediate") or {},
-                        },
+                        parameters=config.to_dict(),
                         resources=dict(resources),
                     )
                 )
-            for target in params["targets"]:
-                spec = get_task(target)
-                rid = target_id(condition, target, seed)
-                hparams = target_hparams(params, target)
-                predict = dict(params.get("retrieval") or {}) if family(spec.format) == "retrieval" else {}
+            for target in study.targets:
+                rid = target_id(condition.name, target, seed)
+                retrieval = family(get_task(target).format) == "retrieval"
+                config = checked(
+                    RunConfig(
+                        **common,
+                        run_id=rid,
+                        phase="target",
+                        condition=condition.name,
+                        seed=seed,
+                        encoder=encoder,
+                        target=target,
+                        hparams=target_hparams(study, target),
+                        languages=list(study.languages.get(target) or []),
+                        predict=dict(study.retrieval) if retrieval else {},
+                    )
+                )
                 runs.append(
                     Run(
                         rid,
                         "target",
                         "target.ipynb",
-                        condition,
+                        condition.name,
                         seed,
                         target=target,
                         intermediate=tuple(tasks),
                         depends_on=parent,
-                        parameters={
-                            **common,
-                            "run_id": rid,
-                            "condition": condition,
-                            "target": target,
-                            "encoder": encoder,
-                            "seed": seed,
-                            "hparams": hparams,
-                            "languages": list((params.get("languages") or {}).get(target) or []),
-                            "predict": predict,
-                            "perturb": list(params.get("perturb") or []),
-                        },
+                        parameters=config.to_dict(),
                         resources=dict(resources),
                     )
                 )
     runs.sort(key=lambda r: r.phase != "intermediate")  # stable: phase (ii) first
     return runs
+
+
+def checked(config: RunConfig) -> RunConfig:
+    """Return ``config`` once the training options of each of its stages parse (ValueError naming the run)."""
+    try:
+        config.train_configs()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"run {config.run_id}: {exc}") from None
+    return config

@@ -217,7 +217,7 @@ def execute_run(run: Run, root: str | Path, device: int | str | None = None) -> 
         execute_notebook(
             run.notebook,
             notebook_out,
-            {**run.parameters, "out_dir": str(tmp)},
+            {"config": run.parameters, "out_dir": str(tmp)},
             reuse_kernel=True,
             log_output=False,
             cwd=str(Path.cwd()),

@@ -60,8 +60,9 @@ def load_predictions(study_dir) -> pd.DataFrame:
 
 
 def _eval_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Return the records of each target's evaluation split (the split scored in the most languages)."""
-    parts = [part[part["split"] == analysis._eval_split(part)] for _, part in records.groupby("target", sort=True)]
+    """Return the records of each target's evaluation split (``analysis._eval_split``: the task's ``eval_split``)."""
+    parts = [part[part["split"] == analysis._eval_split(target, part)]
+             for target, part in records.groupby("target", sort=True)]
     return pd.concat(parts, ignore_index=True) if parts else records.iloc[:0]
 
 

@@ -22,6 +22,10 @@ plain dicts in one canonical schema per format:
 
 FORMATS = ("classification", "multiple_choice", "tagging", "qa", "bitext", "ranking", "mining")
 RETRIEVAL = ("bitext", "ranking", "mining")   # the retrieval family: one ``retrieval:`` block, ``extra.retrieval``
+# the ways a format can score a task (``Format.scorings``, the first the default; ``TaskSpec.scoring`` picks
+# one), kept here so that registering a task checks its scoring without importing the format's module
+SCORINGS = {"tagging": ("spans", "tokens"),   # seqeval span F1, or per-word accuracy (CCG)
+            "ranking": ("lareqa", "mewslix")}  # the official LAReQA or Mewsli-X scorer
 
 
 def family(name: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from .. import metrics
+from . import SCORINGS
 from .dual_encoder import candidate_text
 from .embedding import EncoderRetrieval, embed, nearest
 
@@ -69,7 +70,7 @@ class RankingFormat(EncoderRetrieval):
 
     name = "ranking"
     predict_options = ("layer", "top_k", "query_length", "candidate_length")
-    scorings = ("lareqa", "mewslix")
+    scorings = SCORINGS["ranking"]
 
     def predict(
         self,

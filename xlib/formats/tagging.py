@@ -4,6 +4,7 @@ from __future__ import annotations
 from transformers import AutoModelForTokenClassification
 
 from .. import metrics
+from . import SCORINGS
 from .base import Format, forward_outputs
 
 
@@ -11,7 +12,7 @@ class TaggingFormat(Format):
     """One tag per whitespace word, predicted from the word's first sub-token."""
 
     name = "tagging"
-    scorings = ("spans", "tokens")   # seqeval span F1, or per-word accuracy
+    scorings = SCORINGS["tagging"]   # seqeval span F1, or per-word accuracy
 
     def build_model(self, encoder_path, spec, **load_kwargs):
         """Return an ``AutoModelForTokenClassification`` with one output per tag."""

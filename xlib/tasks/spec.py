@@ -30,15 +30,15 @@ class TaskSpec:
     # in turn, each stage starting from the previous one's model, head included (XCOPA: Social IQa, then COPA)
     train_stages: Callable | None = field(default=None, compare=False, repr=False)
     # the official training recipe of the task (training options), between a params file's ``target:``
-    # block and its ``target_overrides`` (``xlib.params.target_hparams``); empty: the ``target:`` block
+    # block and its ``target_overrides`` (``xlib.runconfig.target_hparams``); empty: the ``target:`` block
     recipe: dict = field(default_factory=dict, compare=False, repr=False)
     # English training examples per epoch (an int; {stage: int} for a staged task), for the compute estimate
     # of grids given in epochs (``xlib.compute``); None: unknown (a generated task counts its ``data.sizes``)
     train_size: int | dict | None = field(default=None, compare=False)
-    display_name: str = ""
-    # how the format scores this task where it offers several ways (``Format.scorings``; tagging: "spans" or
-    # "tokens", ranking: "lareqa" or "mewslix"); empty: the format's default
-    scoring: str = ""  # how tables and figures name the task (e.g. "Cosmos QA"); default: name
+    display_name: str = ""  # how tables and figures name the task (e.g. "Cosmos QA"); default: name
+    # how the format scores this task where it offers several ways (``xlib.formats.SCORINGS``; tagging: "spans"
+    # or "tokens", ranking: "lareqa" or "mewslix"); empty: the format's default; register() checks it
+    scoring: str = ""
 
     @property
     def title(self) -> str:
@@ -67,6 +67,18 @@ _REGISTRY: dict[str, TaskSpec] = {}
 
 
 def register(spec: TaskSpec) -> TaskSpec:
-    """Add ``spec`` to the registry and return it."""
+    """Add ``spec`` to the registry and return it; ValueError for an unknown format, role or scoring."""
+    from ..formats import FORMATS, SCORINGS
+
+    if spec.format not in FORMATS:
+        raise ValueError(f"task {spec.name!r}: unknown format {spec.format!r}; expected one of {', '.join(FORMATS)}")
+    if spec.role not in ("target", "intermediate"):
+        raise ValueError(f"task {spec.name!r}: unknown role {spec.role!r}; expected target or intermediate")
+    allowed = SCORINGS.get(spec.format, ())
+    if spec.scoring and spec.scoring not in allowed:
+        raise ValueError(
+            f"task {spec.name!r}: the {spec.format} format has no scoring {spec.scoring!r}; expected "
+            + (f"one of {', '.join(allowed)}" if allowed else "none (it scores one way)")
+        )
     _REGISTRY[spec.name] = spec
     return spec
