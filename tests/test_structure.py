@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "xlib"
 MAX_LINES = 400
 # modules kept in ruff format's style (pyproject.toml [tool.ruff.format]); a module joins when it is rewritten
-FORMATTED = ["xlib/checks.py", "xlib/corrections.py", "xlib/data_config.py", "xlib/formats/bitext.py",
+FORMATTED = ["xlib/checks.py", "xlib/corrections.py", "xlib/data_config.py", "xlib/fielddocs.py", "xlib/formats/bitext.py",
              "xlib/formats/embedding.py", "xlib/formats/mining.py", "xlib/formats/ranking.py",
              "xlib/notebook.py", "xlib/planning.py", "xlib/rundir.py", "xlib/runconfig.py", "xlib/scores.py", "xlib/tasks/spec.py",
              "xlib/train_stats.py"]

@@ -22,6 +22,22 @@ def params_cell(src):
 ONLY = set(sys.argv[1:])
 
 
+def config_cells(example, phase):
+    """Return the parameters cell (a demo config of ``phase``) and the cell that reads it into a RunConfig."""
+    return [
+        params_cell("# the run's config: the fields of xlib.runconfig.RunConfig (Papermill passes the planned run's own)\n"
+                    f"config = {{{example}\n"
+                    '          "encoder": "",  # empty: the smoke study\'s pretrained model\n'
+                    '          "hparams": {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64},\n'
+                    '          "data": {"sizes": {"train": 200, "dev": 50, "test": 50}}}\n'
+                    'out_dir = ""          # empty: a temporary directory'),
+        new_code_cell("import dataclasses\nimport tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, runconfig, study\n\n"
+                      "config = runconfig.RunConfig.from_dict(config)\n"
+                      "config = dataclasses.replace(config, encoder=config.encoder or study.smoke_model())\n"
+                      f"out_dir = out_dir or tempfile.mkdtemp(prefix='xlib-{phase}-')"),
+    ]
+
+
 def save(name, cells):
     if ONLY and name not in ONLY:
         return
@@ -40,16 +56,7 @@ save("intermediate.ipynb", [
                       "drops the heads and saves the encoder to `out_dir/encoder` for every phase-(iii) run of this "
                       "condition. Papermill fills the parameters from `params/*.yaml`; run as is, it trains the smoke "
                       "setup's model on `mini-mnli`."),
-    params_cell('# the run\'s config: the fields of xlib.runconfig.RunConfig (Papermill passes the planned run\'s own)\n'
-                'config = {"phase": "intermediate", "condition": "mini-mnli", "tasks": ["mini-mnli"],\n'
-                '          "encoder": "",  # empty: the smoke study\'s pretrained model\n'
-                '          "hparams": {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64},\n'
-                '          "data": {"sizes": {"train": 200, "dev": 50, "test": 50}}}\n'
-                'out_dir = ""          # empty: a temporary directory'),
-    new_code_cell("import dataclasses\nimport tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, runconfig, study\n\n"
-                  "config = runconfig.RunConfig.from_dict(config)\n"
-                  "config = dataclasses.replace(config, encoder=config.encoder or study.smoke_model())\n"
-                  "out_dir = out_dir or tempfile.mkdtemp(prefix='xlib-intermediate-')"),
+    *config_cells('"phase": "intermediate", "condition": "mini-mnli", "tasks": ["mini-mnli"],', "intermediate"),
     new_code_cell("report = pipeline.run(config, out_dir)\n"
                   "rundir.write_report(out_dir, report)\n"
                   "print(f\"{config.condition}: trained {', '.join(config.tasks)} in {report['seconds']:.1f}s -> {report['encoder']}\")"),
@@ -64,16 +71,7 @@ save("target.ipynb", [
                       "task's English training data, then evaluates zero-shot on every language of the task. Retrieval "
                       "tasks (Tatoeba-like) are scored straight from the encoder, without target training. Run as is, it "
                       "trains the smoke model on `mini-xnli`."),
-    params_cell('# the run\'s config: the fields of xlib.runconfig.RunConfig (Papermill passes the planned run\'s own)\n'
-                'config = {"phase": "target", "condition": "baseline", "target": "mini-xnli",\n'
-                '          "encoder": "",  # empty: the smoke study\'s pretrained model\n'
-                '          "hparams": {"learning_rate": 3e-4, "max_steps": 20, "batch_size": 16, "max_length": 64},\n'
-                '          "data": {"sizes": {"train": 200, "dev": 50, "test": 50}}}\n'
-                'out_dir = ""          # empty: a temporary directory'),
-    new_code_cell("import dataclasses\nimport tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, runconfig, study\n\n"
-                  "config = runconfig.RunConfig.from_dict(config)\n"
-                  "config = dataclasses.replace(config, encoder=config.encoder or study.smoke_model())\n"
-                  "out_dir = out_dir or tempfile.mkdtemp(prefix='xlib-target-')"),
+    *config_cells('"phase": "target", "condition": "baseline", "target": "mini-xnli",', "target"),
     new_code_cell("report = pipeline.run(config, out_dir)\n"
                   "rundir.write_report(out_dir, report)\n"
                   "print(f\"{config.condition} -> {config.target}: {report['seconds']:.1f}s\")"),

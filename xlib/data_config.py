@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .fielddocs import Documented
+
 
 def _option(default=None, help: str = ""):  # noqa: A002  (the dataclass-argument convention of HfArgumentParser)
     return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
-class DataConfig:
+class DataConfig(Documented):
     """Where the study's tasks read their data (every field optional; unset: the hub, all examples)."""
 
     data_dir: str | dict | None = _option(
@@ -35,16 +37,6 @@ class DataConfig:
     translated: dict | None = _option(
         help="{task: {lang: folder}} of machine-translated training sets (translate-train conditions)"
     )
-
-    @classmethod
-    def keys(cls) -> list[str]:
-        """Return the names of the ``data:`` keys, in declaration order."""
-        return [f.name for f in fields(cls)]
-
-    @classmethod
-    def help(cls) -> str:
-        """Return one ``key: help`` line per ``data:`` key, as ``--help`` lists options."""
-        return "\n".join(f"  {f.name}: {f.metadata['help']}" for f in fields(cls))
 
     @classmethod
     def from_dict(cls, values: dict | None, where: str = "data") -> DataConfig:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import copy
 from dataclasses import asdict, dataclass, field, fields
 
+from .fielddocs import Documented
+
 PHASES = ("intermediate", "target")
 
 
@@ -42,7 +44,7 @@ class Resources:
 
 
 @dataclass(frozen=True)
-class RunConfig:
+class RunConfig(Documented):
     """Everything one run reads: which phase, on what, with which options (the notebook's ``config``)."""
 
     study: str = _option("smoke", "the study's name (params: study)", study=True)
@@ -75,16 +77,6 @@ class RunConfig:
     def __post_init__(self):
         if self.phase not in PHASES:
             raise ValueError(f"config.phase: expected one of {', '.join(PHASES)}, got {self.phase!r}")
-
-    @classmethod
-    def keys(cls) -> list[str]:
-        """Return the field names, in declaration order."""
-        return [f.name for f in fields(cls)]
-
-    @classmethod
-    def help(cls) -> str:
-        """Return one ``key: help`` line per field, as ``--help`` lists options."""
-        return "\n".join(f"  {f.name}: {f.metadata['help']}" for f in fields(cls))
 
     @classmethod
     def study_keys(cls) -> list[str]:
