@@ -47,64 +47,51 @@ def plan(params: dict | Study, runs_root: str | Path = "runs", base_model: str |
             if tasks:
                 parent = intermediate_id(condition.name, seed)
                 encoder = str(root / parent / "encoder")
-                config = checked(
-                    RunConfig(
-                        **common,
-                        run_id=parent,
-                        phase="intermediate",
-                        condition=condition.name,
-                        seed=seed,
-                        encoder=model,
-                        tasks=tasks,
-                        options=condition.options(),
-                        hparams=study.intermediate,
-                    )
+                config = RunConfig(
+                    **common,
+                    run_id=parent,
+                    phase="intermediate",
+                    condition=condition.name,
+                    seed=seed,
+                    encoder=model,
+                    tasks=tasks,
+                    options=condition.options(),
+                    hparams=study.intermediate,
                 )
-                runs.append(
-                    Run(
-                        parent,
-                        "intermediate",
-                        "intermediate.ipynb",
-                        condition.name,
-                        seed,
-                        intermediate=tuple(tasks),
-                        parameters=config.to_dict(),
-                        resources=dict(resources),
-                    )
-                )
+                runs.append(_run(config, resources, intermediate=tuple(tasks)))
             for target in study.targets:
                 rid = target_id(condition.name, target, seed)
                 retrieval = family(get_task(target).format) == "retrieval"
-                config = checked(
-                    RunConfig(
-                        **common,
-                        run_id=rid,
-                        phase="target",
-                        condition=condition.name,
-                        seed=seed,
-                        encoder=encoder,
-                        target=target,
-                        hparams=target_hparams(study, target),
-                        languages=list(study.languages.get(target) or []),
-                        predict=dict(study.retrieval) if retrieval else {},
-                    )
+                config = RunConfig(
+                    **common,
+                    run_id=rid,
+                    phase="target",
+                    condition=condition.name,
+                    seed=seed,
+                    encoder=encoder,
+                    target=target,
+                    hparams=target_hparams(study, target),
+                    languages=list(study.languages.get(target) or []),
+                    predict=dict(study.retrieval) if retrieval else {},
                 )
-                runs.append(
-                    Run(
-                        rid,
-                        "target",
-                        "target.ipynb",
-                        condition.name,
-                        seed,
-                        target=target,
-                        intermediate=tuple(tasks),
-                        depends_on=parent,
-                        parameters=config.to_dict(),
-                        resources=dict(resources),
-                    )
-                )
+                runs.append(_run(config, resources, target=target, intermediate=tuple(tasks), depends_on=parent))
     runs.sort(key=lambda r: r.phase != "intermediate")  # stable: phase (ii) first
     return runs
+
+
+def _run(config: RunConfig, resources: dict, **links) -> Run:
+    """Return the Run that executes ``config`` (checked) in its phase's notebook; ``links``: target, intermediate, depends_on."""
+    config = checked(config)
+    return Run(
+        config.run_id,
+        config.phase,
+        f"{config.phase}.ipynb",
+        config.condition,
+        config.seed,
+        parameters=config.to_dict(),
+        resources=dict(resources),
+        **links,
+    )
 
 
 def checked(config: RunConfig) -> RunConfig:
