@@ -92,10 +92,11 @@ def test_diff_command_reports_identical_studies_and_explains_a_gap(tmp_path):
     assert missing.returncode == 2 and "nowhere" in missing.stderr
 
 
-GENERATE = ("import hashlib, json; from xlib.synth.tasks import SYNTH_TASKS, generate; "
+GENERATE = ("import hashlib, json; from xlib.synth.tasks import generate; "
+            "from xlib.synth.generators import generated_languages; from xlib.tasks.synthetic import synthetic_tasks; "
             "from xlib.synth.sampling import monolingual_corpus; h = hashlib.sha256(); "
             "[h.update(json.dumps(generate(t, s, l, 20, seed=1), sort_keys=True).encode()) "
-            "for t in sorted(SYNTH_TASKS) for s in SYNTH_TASKS[t]['splits'] for l in SYNTH_TASKS[t]['languages']]; "
+            "for t, spec in sorted(synthetic_tasks().items()) for s in spec.splits for l in generated_languages(spec)]; "
             "h.update(json.dumps(monolingual_corpus('grk', 50, seed=0)).encode()); "
             "from xlib.params import load_params; from xlib.planning import plan; "
             "h.update(json.dumps([r.run_id for r in plan(load_params('params/miniature.yaml'), 'runs')]).encode()); "

@@ -118,8 +118,8 @@ INTERMEDIATE_TASKS: list[str] = []   # in the order declared below (Phang et al.
 def _intermediate(name: str, **facts) -> TaskSpec:
     """Register the English intermediate task ``name``: the facts every one shares, then its own ``facts``."""
     INTERMEDIATE_TASKS.append(name)
-    return register(TaskSpec(name=name, role="intermediate", languages=("en",), eval_split="dev",
-                             loader=load_intermediate, **facts))
+    return register(TaskSpec(name=name, role="intermediate", languages=("en",), splits=("train", "dev"),
+                             eval_split="dev", loader=load_intermediate, **facts))
 
 
 # train_size: English training examples (docs/sources.md: jiant v1 task_metadata.json, commit 9325fa8c)
