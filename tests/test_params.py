@@ -91,3 +91,19 @@ def test_every_data_key_has_help_text():
     from xlib.data_config import DataConfig
     lines = DataConfig.help().splitlines()
     assert len(lines) == len(DataConfig.keys()) and all(line.split(": ", 1)[1] for line in lines)
+
+
+def test_every_training_key_has_help_text_and_run_help_lists_it():
+    import subprocess
+    import sys
+
+    from xlib.trainconfig import TrainConfig
+    lines = TrainConfig.help().splitlines()
+    assert len(lines) == len(TrainConfig.keys()) and all(line.split(": ", 1)[1] for line in lines)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "xlib", "run", "--help"], capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0 and all(line in out.stdout for line in lines)
+    # --help stays fast: the training options are read without importing torch
+    light = subprocess.run([sys.executable, "-c", "import sys, xlib.cli; xlib.cli._parser(); print('torch' in sys.modules)"],
+                           capture_output=True, text=True, cwd=root)
+    assert light.stdout.strip() == "False", light.stderr

@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     from .data_config import DataConfig
     from .executors import EXECUTORS
     from .studyconfig import Study
+    from .trainconfig import TrainConfig
 
     parser = argparse.ArgumentParser(
         prog="python -m xlib", description="Intermediate-task training x XTREME-R transfer study toolkit.",
@@ -44,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                        ("validate", "compare the baseline with published XLM-R Large numbers")):
         p = sub.add_parser(verb, help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
                            epilog="keys of the params file:\n" + Study.help()
-                           + "\n\nkeys of the params file's data: block:\n" + DataConfig.help())
+                           + "\n\nkeys of the params file's data: block:\n" + DataConfig.help()
+                           + "\n\ntraining keys of the params file's intermediate: and target: blocks (and of "
+                           "target_overrides.<task>):\n" + TrainConfig.help())
         p.add_argument("params", help="study parameter file (YAML), e.g. params/miniature.yaml")
         p.add_argument("--runs-dir", default="runs", help="where run directories live (default: runs)")
         if verb == "run":

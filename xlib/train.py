@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field, fields
 from typing import Sequence
 
 import numpy as np
@@ -22,49 +21,7 @@ from transformers import get_linear_schedule_with_warmup, set_seed
 
 from .formats.base import pad_collate
 from .train_stats import ThroughputCounter
-
-
-PRECISIONS = ("auto", "no", "bf16", "fp16")
-
-
-@dataclass
-class TrainConfig:
-    """Hyperparameters of one training phase (defaults: jiant's XTREME recipe, scaled by the params file)."""
-
-    learning_rate: float = 1e-5
-    epochs: float = 3.0
-    max_steps: int | None = None          # overrides epochs when set
-    batch_size: int = 32                  # effective batch = batch_size * grad_accum * processes
-    grad_accum: int = 1
-    warmup_ratio: float = 0.1
-    weight_decay: float = 0.01
-    adam_epsilon: float = 1e-8
-    max_grad_norm: float = 1.0
-    max_length: int = 128
-    mixed_precision: str = "auto"         # "auto" (bf16 on GPUs that support it), "no", "bf16", "fp16"
-    sampling: str = "proportional"        # "proportional" (with cap) or "temperature"
-    sampling_cap: int | None = None       # examples-proportional cap (Raffel et al. 2020)
-    temperature: float = 2.0
-    gradient_checkpointing: bool = False
-    # dev-based checkpoint selection / early stopping (xlib.selection; jiant's values: 1000, 30, 500)
-    select_on_dev: bool = False
-    eval_every: int = 1000                # optimizer steps between validations on the English dev set
-    patience: int = 30                    # validations without a gain before stopping (0: never stop early)
-    eval_examples: int | None = 500       # the first n dev examples validate (None: all)
-    eval_split: str | None = None         # the split scored in every language: test, validation (None: the task's)
-    extra: dict = field(default_factory=dict)  # per-format options (e.g. QA doc stride)
-
-    @classmethod
-    def from_dict(cls, values: dict | None) -> "TrainConfig":
-        """Return a config from a params mapping, rejecting unknown keys with their names."""
-        values = dict(values or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown training option(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
-        cfg = cls(**values)
-        resolve_precision(cfg.mixed_precision)
-        return cfg
+from .trainconfig import TrainConfig, resolve_precision
 
 
 def task_weights(sizes: dict[str, int], cfg: TrainConfig) -> dict[str, float]:
@@ -228,15 +185,6 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     if counter is not None:
         counter.finish(total_steps, world, accelerator.mixed_precision)
     return accelerator.unwrap_model(shared), log
-
-
-def resolve_precision(mixed_precision: str) -> str:
-    """Return accelerate's mixed-precision mode for a config value ("auto": bf16 where the GPU supports it)."""
-    if mixed_precision not in PRECISIONS:
-        raise ValueError(f"unknown mixed_precision {mixed_precision!r}; expected one of {', '.join(PRECISIONS)}")
-    if mixed_precision == "auto":
-        return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
-    return mixed_precision
 
 
 def _next_batch(queues, task, lengths, batch_size, rng, world, rank) -> list[int]:
