@@ -430,12 +430,12 @@ def main(argv=None) -> int:
               f"{qps[clock]:,.0f} queries/s [{other_clock}: {qps[other_clock]:,.0f}]", flush=True)
 
     from xlib.compute import format_compute, grid_compute
-    from xlib.params import load_params
+    from xlib.params import load
     grids = args.grid if args.grid is not None else [
         str(p) for p in (ROOT / "params" / "miniature.yaml", ROOT / "params" / "phang2020.yaml") if p.exists()]
     for path in grids:
         try:
-            print(format_compute(grid_compute(load_params(path))))
+            print(format_compute(grid_compute(load(path))))
         except ValueError as exc:
             print(f"grid {path}: {exc}")
     print(f"speedup: {tps_b / tps_a:.2f}")

@@ -44,15 +44,15 @@ def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, ti
     import pandas as pd
 
     from xlib import compute, pipeline, scores
-    from xlib.params import load_params
+    from xlib.params import load
     from xlib.planning import plan
 
     params_file = tmp_path / "toy.yaml"
     params_file.write_text(f"study: toy\nmodel: {tiny_model_dir}\nseeds: [0]\nconditions: {{baseline: []}}\n"
                            f"targets: [toy-sentiment]\ndata: {{data_dir: {FIXTURES}}}\n"
                            "target: {max_steps: 2, batch_size: 4, max_length: 16}\n")
-    params = load_params(params_file)   # the params checks know the task
-    (run,) = plan(params, tmp_path / "runs")
+    study = load(params_file)   # the params checks know the task
+    (run,) = plan(study, tmp_path / "runs")
     assert run.target == "toy-sentiment" and run.run_id == "target--baseline--toy-sentiment--s0"
 
     report = pipeline.run(run.parameters, str(tmp_path / "out"))   # what target.ipynb calls
@@ -65,7 +65,7 @@ def test_a_toy_target_task_needs_one_registry_entry_and_one_fixture(toy_task, ti
     results = test.assign(condition="baseline", target="toy-sentiment", seed=0)
     table = scores.xtreme_r_score(results)
     assert table.loc["baseline", "classification"] == pytest.approx(test["value"].mean())   # its category
-    assert compute.train_size("toy-sentiment", params) == 12
+    assert compute.train_size("toy-sentiment", study) == 12
     assert get_task("toy-sentiment").title == "Toy sentiment"
 
 

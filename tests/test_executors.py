@@ -4,12 +4,13 @@ params request, with afterok dependencies, and a rerun submits only what is neit
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from helpers_cluster import TINY, RayCluster, assert_same_study, run_cli, study_env
-from xlib.params import load_params
+from xlib.params import load, load_params
 from xlib.planning import plan
 
 GPU_CLUSTER = {"gpus": 1, "cpus": 4, "memory_gb": 16, "time_min": 90, "partition": "gpu", "account": "proj",
@@ -115,11 +116,11 @@ def _scripts(root: Path) -> dict[str, str]:
 def test_sbatch_scripts_request_the_resources_and_dependencies(tmp_path, fake_slurm):
     from xlib.executors import slurm
 
-    params = {**load_params(TINY), "cluster": GPU_CLUSTER}
-    runs = plan(params, tmp_path, base_model="/models/base")
+    study = replace(load(TINY), cluster=GPU_CLUSTER)
+    runs = plan(study, tmp_path, base_model="/models/base")
     root = tmp_path / "tiny"
     root.mkdir()
-    assert slurm.run_grid(runs, root, params=params) is None
+    assert slurm.run_grid(runs, root, study=study) is None
     scripts = _scripts(root)
     assert set(scripts) == {r.run_id for r in runs}
     job_of = {r["run_id"]: r["job_id"] for r in map(json.loads, (p.read_text() for p in (root / ".slurm").glob("*")))}
@@ -138,10 +139,10 @@ def test_sbatch_scripts_request_the_resources_and_dependencies(tmp_path, fake_sl
 def test_command_line_overrides_the_cluster_block(tmp_path, fake_slurm):
     from xlib.executors import slurm
 
-    params = {**load_params(TINY), "cluster": GPU_CLUSTER}
+    study = replace(load(TINY), cluster=GPU_CLUSTER)
     root = tmp_path / "tiny"
     root.mkdir()
-    slurm.run_grid(plan(params, tmp_path, base_model="/m")[:1], root, params=params,
+    slurm.run_grid(plan(study, tmp_path, base_model="/m")[:1], root, study=study,
                    sbatch={"partition": "debug", "time_min": 10, "gpus": None})
     (text,) = _scripts(root).values()
     assert "--partition=debug\n" in text and "--time=10\n" in text and "--gpus-per-node=1\n" in text
@@ -151,11 +152,11 @@ def test_rerun_submits_only_what_is_neither_finished_nor_queued(tmp_path, fake_s
     from xlib.executors import slurm
     from xlib.rundir import write_report
 
-    params = load_params(TINY)
-    runs = plan(params, tmp_path, base_model="/m")
+    study = load(TINY)
+    runs = plan(study, tmp_path, base_model="/m")
     root = tmp_path / "tiny"
     root.mkdir()
-    slurm.run_grid(runs, root, params=params)
+    slurm.run_grid(runs, root, study=study)
     job_of = {r["run_id"]: r["job_id"] for r in map(json.loads, (p.read_text() for p in (root / ".slurm").glob("*")))}
     # Slurm says: phase (ii) still running, baseline xnli FAILED, baseline tatoeba finished, the rest pending
     done = "target--baseline--mini-tatoeba--s0"
@@ -167,7 +168,7 @@ def test_rerun_submits_only_what_is_neither_finished_nor_queued(tmp_path, fake_s
                    done: "COMPLETED"})
     (fake_slurm / "states").write_text("".join(f"{job_of[r]} {s}\n" for r, s in states.items()))
     calls_before = (fake_slurm / "calls").read_text().count("\n")
-    slurm.run_grid(runs, root, params=params)
+    slurm.run_grid(runs, root, study=study)
     assert (fake_slurm / "calls").read_text().count("\n") == calls_before + 1
     resubmitted = json.loads((root / ".slurm" / "target--baseline--mini-xnli--s0.json").read_text())
     assert resubmitted["job_id"] != job_of["target--baseline--mini-xnli--s0"]

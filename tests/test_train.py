@@ -214,33 +214,36 @@ def test_chunked_nearest_is_exact_top_k():
 
 def test_grid_compute_counts_phase_ii_once_per_condition_with_reuse():
     from xlib.compute import grid_compute
-    from xlib.params import load_params
+    from xlib.params import load
     from xlib.paths import project_root
     from xlib.tasks import get_task
 
-    params = load_params(project_root() / "params" / "smoke.yaml")
-    s = grid_compute(params)
-    inter = params["intermediate"]["max_steps"] * params["intermediate"]["batch_size"]
-    tgt = params["target"]["max_steps"] * params["target"]["batch_size"]
-    with_tasks = sum(1 for t in params["conditions"].values() if t)
-    trained = sum(1 for t in params["targets"] if get_task(t).trains)
-    assert s["with_reuse"]["examples"] == with_tasks * inter + len(params["conditions"]) * trained * tgt
-    assert s["without_reuse"]["examples"] - s["with_reuse"]["examples"] == with_tasks * inter * (len(params["targets"]) - 1)
+    study = load(project_root() / "params" / "smoke.yaml")
+    s = grid_compute(study)
+    inter = study.intermediate["max_steps"] * study.intermediate["batch_size"]
+    tgt = study.target["max_steps"] * study.target["batch_size"]
+    with_tasks = sum(1 for c in study.conditions.values() if c.tasks)
+    trained = sum(1 for t in study.targets if get_task(t).trains)
+    assert s["with_reuse"]["examples"] == with_tasks * inter + len(study.conditions) * trained * tgt
+    assert s["without_reuse"]["examples"] - s["with_reuse"]["examples"] == with_tasks * inter * (len(study.targets) - 1)
     assert 0 < s["saved_fraction"] < 1 and s["speedup"] > 1
 
 
 def test_grid_compute_turns_epochs_into_steps_and_names_missing_sizes():
-    from xlib.compute import grid_compute, phase_cost
+    from dataclasses import replace
 
-    params = {"study": "x", "seeds": [0, 1], "conditions": {"base": [], "nli": ["mini-mnli"]},
+    from xlib.compute import grid_compute, phase_cost
+    from xlib.studyconfig import Study
+
+    study = Study.from_params({"study": "x", "seeds": [0, 1], "conditions": {"base": [], "nli": ["mini-mnli"]},
               "targets": ["mini-xnli"], "intermediate": {"epochs": 2, "batch_size": 10},
-              "target": {"epochs": 1, "batch_size": 8, "grad_accum": 2}, "data": {"sizes": {"train": 101}}}
-    assert phase_cost(["mini-mnli"], params["intermediate"], params) == {"steps": 21, "examples": 210}
-    s = grid_compute(params, train_sizes={"mini-xnli": 64})
+              "target": {"epochs": 1, "batch_size": 8, "grad_accum": 2}, "data": {"sizes": {"train": 101}}})
+    assert phase_cost(["mini-mnli"], study.intermediate, study) == {"steps": 21, "examples": 210}
+    s = grid_compute(study, train_sizes={"mini-xnli": 64})
     assert s["phase_ii"] == {"runs": 2, "steps": 42, "examples": 420}
     assert s["phase_iii"]["steps"] == 2 * 2 * 4      # 2 seeds x 2 conditions x ceil(64 / 16)
     with pytest.raises(ValueError, match="nope"):
-        grid_compute({**params, "targets": ["nope"]})
+        grid_compute(replace(study, targets=["nope"]))
 
 
 def test_tokenizer_fingerprint_ignores_leftover_truncation_state_but_not_the_vocabulary(tiny_model_dir, tmp_path):

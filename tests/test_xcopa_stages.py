@@ -8,7 +8,7 @@ import yaml
 from xlib import compute, pipeline
 from xlib.formats import get_format
 from xlib.loaders.xcopa import parse_schedule
-from xlib.params import ParamsError, load_params
+from xlib.params import ParamsError, load, load_params
 from xlib.tasks import get_task
 
 FIX = Path(__file__).parent / "fixtures" / "xtreme"
@@ -175,8 +175,8 @@ def test_params_accept_per_stage_options_and_name_bad_ones(tmp_path):
 
 
 def test_compute_counts_both_stages_with_their_own_options(tmp_path):
-    params = load_params(_params(tmp_path, target_overrides={"xcopa": {"stages": {"siqa": {"epochs": 2}}}}))
-    cost = compute.grid_compute(params)
+    study = load(_params(tmp_path, target_overrides={"xcopa": {"stages": {"siqa": {"epochs": 2}}}}))
+    cost = compute.grid_compute(study)
     assert cost["phase_iii"]["steps"] == -(-2 * 33_410 // 32) + -(-5 * 400 // 32)
-    one = compute.grid_compute(load_params(_params(tmp_path, data={"xcopa_train": "copa"})))
+    one = compute.grid_compute(load(_params(tmp_path, data={"xcopa_train": "copa"})))
     assert one["phase_iii"]["steps"] == -(-5 * 400 // 32)

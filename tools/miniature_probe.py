@@ -60,6 +60,7 @@ def main() -> None:
     from xlib import pipeline
     from xlib.params import load_params
     from xlib.study import resolve_model
+    from xlib.studyconfig import Study
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model")
     ap.add_argument("--seed", type=int, default=0)
@@ -71,7 +72,7 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(1)
     params = load_params(args.params)
-    model = args.model or resolve_model(params)
+    model = args.model or resolve_model(Study.of(params))
     extra = json.loads(args.target_json)
     base = {}
     for task in [t for t in args.targets.split(",") if t]:

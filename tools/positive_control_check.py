@@ -22,9 +22,10 @@ def main(steps: int) -> None:
     from xlib import pipeline
     from xlib.params import load_params
     from xlib.study import resolve_model
+    from xlib.studyconfig import Study
     torch.set_num_threads(1)
     params = load_params(Path(__file__).resolve().parents[1] / "params" / "miniature.yaml")
-    model = resolve_model(params)
+    model = resolve_model(Study.of(params))
     condition = params["conditions"]["translate-train"]
     out = tempfile.mkdtemp(prefix="xlib-positive-control-")
     report = pipeline.run_intermediate(condition["tasks"], model, out, {**params["intermediate"], "max_steps": steps},

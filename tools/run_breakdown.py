@@ -111,8 +111,9 @@ def main() -> None:
 
     from xlib.params import load_params
     from xlib.study import resolve_model
+    from xlib.studyconfig import Study
     params = load_params(args.params)
-    model = resolve_model(params)
+    model = resolve_model(Study.of(params))
     print(f"reference workload: {reference_seconds():.2f} s")
     ready, imports = kernel_start_and_imports()
     print(f"kernel start: {ready:.2f} s\nimports in the kernel (xlib.pipeline, pandas, datasets): {imports:.2f} s")

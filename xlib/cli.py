@@ -93,9 +93,9 @@ def _study_root(where: str, runs_dir: str) -> Path:
     """Return the study directory named by ``where``: itself, or the study of a params file under ``runs_dir``."""
     path = Path(where)
     if path.suffix in (".yaml", ".yml") and path.is_file():
-        from .params import load_params
+        from .params import load
         from .rundir import study_dir
-        return study_dir(load_params(path), runs_dir)
+        return study_dir(load(path), runs_dir)
     return path
 
 
@@ -111,11 +111,11 @@ def _diff(args) -> int:
     return 0 if report["identical"] else 1
 
 
-def _print_plan(params, runs_dir) -> None:
+def _print_plan(study, runs_dir) -> None:
     from .planning import plan
     from .rundir import is_finished, study_dir
-    root = study_dir(params, runs_dir)
-    for run in plan(params, runs_dir):
+    root = study_dir(study, runs_dir)
+    for run in plan(study, runs_dir):
         state = "done" if is_finished(root / run.run_id) else "todo"
         after = f" after {run.depends_on}" if run.depends_on else ""
         print(f"{run.run_id}\t{run.phase}\t{state}{after}")
@@ -129,24 +129,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.verb == "diff":
         return _diff(args)
-    from .params import ParamsError, load_params
+    from .params import ParamsError, load
     try:
-        params = load_params(args.params)
+        study = load(args.params)  # the params file, checked and parsed once (xlib.studyconfig.Study)
     except ParamsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from . import study
     from .executors import ExecutorUnavailable
     from .planning import plan
     from .rundir import study_dir
     from .lock import StudyLocked
+    from .study import collect, render_figures, resolve_model, run_study
     if args.verb == "plan" or (args.verb == "run" and args.dry_run):
-        _print_plan(params, args.runs_dir)
+        _print_plan(study, args.runs_dir)
         return 0
     if args.verb == "status":
         from .status import format_status, study_status
-        print(format_status(study_status(plan(params, args.runs_dir), study_dir(params, args.runs_dir)),
-                            params["study"]))
+        print(format_status(study_status(plan(study, args.runs_dir), study_dir(study, args.runs_dir)),
+                            study.study))
         return 0
     if args.verb == "run":
         options = {}
@@ -157,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
                 "partition": args.partition, "account": args.account, "qos": args.qos, "gpus": args.gpus,
                 "cpus": args.cpus, "memory_gb": args.mem, "time_min": args.time}}
         try:
-            return study.run_study(params, args.runs_dir, jobs=args.jobs, executor=args.executor, options=options,
-                                   figures_dir=None if args.no_figures else args.figures_dir)
+            return run_study(study, args.runs_dir, jobs=args.jobs, executor=args.executor, options=options,
+                             figures_dir=None if args.no_figures else args.figures_dir)
         except StudyLocked as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 3
@@ -167,22 +167,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.verb == "validate":
         from .validate import main as validate
-        return validate(params, args.runs_dir, args.tolerance, args.published, args.condition)
-    root = study_dir(params, args.runs_dir)
+        return validate(study, args.runs_dir, args.tolerance, args.published, args.condition)
+    root = study_dir(study, args.runs_dir)
     if args.verb == "collect":
-        results = study.collect(root, params["study"])
+        results = collect(root, study.study)
         print(f"{len(results)} rows -> {root / 'results.csv'}")
     elif args.verb == "export":
         from .export import ExportError, export
         try:
-            export(params, args.condition, args.out, args.runs_dir, seed=args.seed, labels=args.labels,
+            export(study, args.condition, args.out, args.runs_dir, seed=args.seed, labels=args.labels,
                    strict=args.strict)
         except ExportError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
     elif args.verb == "figures":
-        study.render_figures(root / "results.csv", Path(args.figures_dir), params["study"],
-                             analysis=params.get("analysis"))
+        render_figures(root / "results.csv", Path(args.figures_dir), study.study, analysis=study.analysis)
     elif args.verb == "pretrain":
-        print(study.resolve_model(params))
+        print(resolve_model(study))
     return 0

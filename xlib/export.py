@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import predictions
+from .studyconfig import Study
 
 # google-research/xtreme evaluate.py XTREME_R_TASK2LANGS (lareqa: no languages, no reader)
 OFFICIAL_LANGUAGES = {
@@ -132,56 +133,58 @@ def _run(root: Path, study: str, condition: str, target: str, seed: int) -> pd.D
         raise ExportError(str(exc)) from exc
 
 
-def _languages(params: dict, target: str, strict: bool) -> list[str]:
+def _languages(study: Study, target: str, strict: bool) -> list[str]:
     """Return the languages ``target`` must be exported in: the official list (strict), else what the study ran."""
     from .tasks import get_task
     if strict:
         return OFFICIAL_LANGUAGES[target].split()
-    return list((params.get("languages") or {}).get(target) or get_task(target).languages)
+    return list(study.languages.get(target) or get_task(target).languages)
 
 
-def export(params: dict, condition: str, out_dir, runs_root="runs", seed: int | None = None, labels: bool = False,
+def export(params: Study | dict, condition: str, out_dir, runs_root="runs", seed: int | None = None, labels: bool = False,
            strict: bool = False, log=print) -> Path:
     """Write ``condition``'s predictions (and with ``labels`` the gold files) under ``out_dir``; return ``out_dir``.
 
     ``seed`` defaults to the study's only seed (an error asks for it when there are several).
-    ``strict`` requires every official language of every XTREME-R task evaluate.py scores.
+    ``strict`` requires every official language of every XTREME-R task evaluate.py scores. ``params`` is the
+    :class:`xlib.studyconfig.Study` (or the checked mapping of :func:`xlib.params.load_params`).
     """
     from .rundir import study_dir
     from .tasks import get_task
+    study = Study.of(params)
     out_dir = Path(out_dir)
     if out_dir.exists():
         raise ExportError(f"{out_dir} exists; export writes a new directory (remove it or choose another)")
-    if condition not in params["conditions"]:
-        raise ExportError(f"condition {condition!r} is not in study {params['study']!r}; conditions: "
-                          f"{', '.join(params['conditions'])}")
-    seeds = list(params["seeds"])
+    if condition not in study.conditions:
+        raise ExportError(f"condition {condition!r} is not in study {study.study!r}; conditions: "
+                          f"{', '.join(study.conditions)}")
+    seeds = list(study.seeds)
     if seed is None:
         if len(seeds) != 1:
-            raise ExportError(f"study {params['study']!r} has seeds {', '.join(map(str, seeds))}; pass --seed N")
+            raise ExportError(f"study {study.study!r} has seeds {', '.join(map(str, seeds))}; pass --seed N")
         seed = seeds[0]
     elif seed not in seeds:
-        raise ExportError(f"seed {seed} is not in study {params['study']!r} (seeds: {', '.join(map(str, seeds))})")
-    targets = list(params["targets"])
+        raise ExportError(f"seed {seed} is not in study {study.study!r} (seeds: {', '.join(map(str, seeds))})")
+    targets = list(study.targets)
     if strict:
         missing = [t for t in OFFICIAL_LANGUAGES if t not in targets]
         if missing:
-            raise ExportError(f"--strict: study {params['study']!r} has no run of XTREME-R task(s) "
+            raise ExportError(f"--strict: study {study.study!r} has no run of XTREME-R task(s) "
                               f"{', '.join(missing)}; the leaderboard needs every task")
         targets = list(OFFICIAL_LANGUAGES)
-    root = study_dir(params, runs_root)
+    root = study_dir(study, runs_root)
     if not root.is_dir():
-        raise ExportError(f"no runs directory {root} for study {params['study']!r}")
+        raise ExportError(f"no runs directory {root} for study {study.study!r}")
     files: dict[Path, str] = {}
     for target in targets:
         spec = get_task(target)
         if target in NOT_SCORED:
             log(f"{target}: not exported (evaluate.py has no reader for it)")
             continue
-        records = _run(root, params["study"], condition, target, seed)
+        records = _run(root, study.study, condition, target, seed)
         records = records[records["split"] == spec.eval_split]
         run_name = f"run {f'target--{condition}--{target}--s{seed}'!r}"
-        for language in _languages(params, target, strict):
+        for language in _languages(study, target, strict):
             frame = records[records["language"] == language]
             if frame.empty:
                 raise ExportError(f"task {target!r}: no predictions for language {language!r} in split "

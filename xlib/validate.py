@@ -131,12 +131,13 @@ def format_comparison(table: pd.DataFrame, tolerance: float) -> str:
     return "\n".join(lines)
 
 
-def main(params: dict, runs_dir: str | Path, tolerance: float, published: str | Path | None = None,
+def main(study, runs_dir: str | Path, tolerance: float, published: str | Path | None = None,
          condition: str = "baseline", out=None) -> int:
-    """Print the comparison of ``params``' study with the published baselines; return 1 if any number is outside
-    the tolerance or unscored, else 0. The table is also written to ``runs/<study>/validation.csv``."""
+    """Print the comparison of ``study``'s (a :class:`xlib.studyconfig.Study`) baseline with the published
+    numbers; return 1 if any number is outside the tolerance or unscored, else 0. The table is also
+    written to ``runs/<study>/validation.csv``."""
     from .rundir import study_dir
-    root = study_dir(params, runs_dir)
+    root = study_dir(study, runs_dir)
     if not (root / "results.csv").is_file():
         print(f"error: {root / 'results.csv'} does not exist: run or collect the study first", file=sys.stderr)
         return 2

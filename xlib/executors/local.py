@@ -6,8 +6,13 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..rundir import Outcome, Run, blocked, execute_run, short_error
 from .base import Progress, split_done
+
+if TYPE_CHECKING:
+    from ..studyconfig import Study
 
 
 def visible_gpus() -> list[str]:
@@ -21,7 +26,7 @@ def visible_gpus() -> list[str]:
     return listed[:count] if listed else [str(i) for i in range(count)]
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print, params: dict | None = None,
+def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print, study: Study | None = None,
              **_options) -> list[Outcome]:
     """Execute ``runs`` ``jobs`` at a time, each after the run it depends on; return their outcomes.
 

@@ -10,9 +10,13 @@ import os
 from pathlib import Path
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..rundir import Outcome, Run, blocked, execute_run, failed_outcome, short_error
 from .base import Progress, split_done
+
+if TYPE_CHECKING:
+    from ..studyconfig import Study
 
 # environment the workers need to see the same data, cache and offline settings as the driver
 FORWARDED = ("XLIB_", "HF_", "TRANSFORMERS_", "TOKENIZERS_")
@@ -51,11 +55,11 @@ def connect(address: str | None = None):
     return ray
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, params: dict | None = None,
+def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, study: Study | None = None,
              address: str | None = None, retries: int | None = None, **_options) -> list[Outcome]:
     """Submit every unfinished run as a Ray task (phase iii after its phase ii) and return all outcomes."""
     ray = connect(address)
-    retries = retries if retries is not None else int(((params or {}).get("cluster") or {}).get("retries", 3))
+    retries = retries if retries is not None else int((study.cluster if study else {}).get("retries", 3))
     pending, done = split_done(runs, root, log)
     task = ray.remote(_execute)
     refs, by_ref = {}, {}

@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..rundir import (Outcome, Run, blocked, execute_run, marker_path, submission_path, submissions_dir,
                       temporary_dirs, write_atomic)
 from .base import Progress, split_done
+
+if TYPE_CHECKING:
+    from ..studyconfig import Study
 
 ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED",
           "REQUEUE_FED", "REQUEUE_HOLD", "SIGNALING", "STAGE_OUT"}
@@ -28,9 +32,9 @@ def job(run: Run, root: str) -> Outcome:
     return outcome
 
 
-def sbatch_options(params: dict | None, overrides: dict | None = None) -> dict:
+def sbatch_options(study: Study | None, overrides: dict | None = None) -> dict:
     """Return the sbatch settings (partition, account, qos, gpus, cpus, memory_gb, time_min, extra) of a study."""
-    cluster = dict((params or {}).get("cluster") or {})
+    cluster = dict(study.cluster if study else {})
     for key, value in (overrides or {}).items():
         if value is not None:
             cluster[key] = value
@@ -95,11 +99,11 @@ def job_state(folder: Path, job_id: str) -> str:
         return "UNKNOWN"
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, params: dict | None = None,
+def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, study: Study | None = None,
              cluster: str = "slurm", sbatch: dict | None = None, wait: bool | None = None,
              **_options) -> list[Outcome] | None:
     """Submit every run that is neither finished nor queued; return None (submitted), or outcomes when run locally."""
-    options = sbatch_options(params, sbatch)
+    options = sbatch_options(study, sbatch)
     folder = root / ".submitit"
     executor = make_executor(folder, options, cluster)
     pending, done = split_done(runs, root, log)
