@@ -87,6 +87,20 @@ def test_headline_priority_order():
     assert scores.loc["ret", "metric"] == "map@20"
 
 
+def test_a_registered_target_s_headline_is_its_declared_metric():
+    """The registry's TaskSpec.metric wins over the priority list (kept for targets the registry does not know)."""
+    rows = [_row("baseline", "mini-udpos", "de", "test", metric, 0, value)
+            for metric, value in (("accuracy", 9), ("f1", 3), ("precision", 1))]
+    rows += [_row("baseline", "mixed", "de", "test", metric, 0, value) for metric, value in (("f1", 4), ("accuracy", 5))]
+    scores = analysis.headline_scores(pd.DataFrame(rows)).set_index("target")
+    assert scores.loc["mini-udpos", "metric"] == "f1" and scores.loc["mini-udpos", "value"] == 3   # TaskSpec.metric
+    assert scores.loc["mixed", "metric"] == "accuracy"                                             # not registered
+    assert analysis.headline_scores(pd.DataFrame(rows), headline={"mini-udpos": "accuracy"}).value.max() == 9
+    lacking = pd.DataFrame([_row("baseline", "mini-xquad", "de", "test", "f1", 0, 1)])
+    with pytest.raises(ValueError, match=r"'mini-xquad': its headline metric 'em_f1' \(TaskSpec.metric\)"):
+        analysis.headline_scores(lacking)
+
+
 def test_headline_errors(results):
     with pytest.raises(ValueError, match="bleu"):
         analysis.headline_scores(results, headline={"qa": "bleu"})

@@ -7,8 +7,8 @@ of the CSV file. Scores are on a 0-100 scale, so gains are in points.
 
 Conventions:
 
-* one *headline* metric per target (:func:`headline_scores`), by default the first available of
-  :data:`HEADLINE_PRIORITY`;
+* one *headline* metric per target (:func:`headline_scores`), by default the task's ``TaskSpec.metric``
+  (:mod:`xlib.tasks`); for a target that is not registered, the first available of :data:`HEADLINE_PRIORITY`;
 * the *evaluation split* of a target is its ``TaskSpec.eval_split`` (:mod:`xlib.tasks`) when the
   results hold it; otherwise (a params file chose another split, e.g. ``validation``, or the target is
   not registered) the split scored in the most languages (the English ``dev`` rows used for model
@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+# the headline of a target that is not in the task registry (results of an unknown task): the first available
 HEADLINE_PRIORITY = ["em_f1", "accuracy", "f1", "map@20"]
 SOURCE_LANGUAGE = "en"
 KEY = ["condition", "target", "language", "seed"]
@@ -83,13 +84,17 @@ def headline_scores(results, headline: Mapping[str, str] | str | None = None,
     """Return one headline-metric row per (condition, target, language, seed): columns of KEY plus split, metric, value.
 
     ``headline`` maps a target to its metric (a single string applies to every target); targets it does
-    not name get the first available metric of :data:`HEADLINE_PRIORITY`. ``split`` fixes the split;
+    not name get their task's ``TaskSpec.metric`` (ValueError when the results lack it), and a target
+    that is not registered the first available metric of :data:`HEADLINE_PRIORITY`. ``split`` fixes the split;
     by default each target's evaluation split is used (its ``TaskSpec.eval_split``, else the split scored
     in the most languages). Duplicate
     rows of the same score are averaged; rows without a value are dropped.
     """
+    from .tasks import all_tasks
+
     results = _as_frame(results)
     results = results[results["value"].notna()]
+    registry = all_tasks()
     out = []
     for target, rows in results.groupby("target", sort=True):
         rows = rows[rows["split"] == split] if split is not None else rows[rows["split"] == _eval_split(target, rows)]
@@ -97,7 +102,12 @@ def headline_scores(results, headline: Mapping[str, str] | str | None = None,
             continue
         available = list(dict.fromkeys(rows["metric"]))
         wanted = headline if isinstance(headline, str) else (headline or {}).get(target)
-        if wanted is not None:
+        if wanted is None and target in registry:
+            metric = registry[target].metric  # the task's declared headline metric
+            if metric not in available:
+                raise ValueError(f"target {target!r}: its headline metric {metric!r} (TaskSpec.metric) is not in the "
+                                 f"results; available: {', '.join(map(str, available))}; pass headline={{{target!r}: ...}}")
+        elif wanted is not None:
             if wanted not in available:
                 raise ValueError(f"headline metric {wanted!r} of target {target!r} is not in the results; "
                                  f"available: {', '.join(map(str, available))}")

@@ -51,7 +51,7 @@ def cell_scores(results, headline=None) -> pd.DataFrame:
     """Return one row per cell: columns condition, seed, target, language, metric, score (0-100).
 
     ``headline`` is passed to :func:`xlib.analysis.headline_scores` (one metric per target; default:
-    ``em_f1`` for QA, else the first of accuracy, f1, map@20).
+    the task's ``TaskSpec.metric``, e.g. ``em_f1`` for QA).
     """
     scores = analysis.headline_scores(_clean(results), headline)
     cells = scores.rename(columns={"value": "score"})[_CELL + ["metric", "score"]]
