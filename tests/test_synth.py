@@ -1,4 +1,5 @@
 """The miniature's synthetic languages and task generators (xlib.synth.languages, xlib.synth.tasks)."""
+
 import random
 import re
 import time
@@ -18,10 +19,13 @@ from xlib.tasks.synthetic import synthetic_tasks
 LATIN = re.compile(r"[A-Za-z]")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 GREEK = re.compile(r"[\u0370-\u03FF]")
-KEYS = {"classification": {"id", "text", "text_pair", "label"},
-        "multiple_choice": {"id", "context", "question", "choices", "label"},
-        "tagging": {"id", "tokens", "tags"}, "qa": {"id", "context", "question", "answers"},
-        "bitext": {"id", "source", "target"}}
+KEYS = {
+    "classification": {"id", "text", "text_pair", "label"},
+    "multiple_choice": {"id", "context", "question", "choices", "label"},
+    "tagging": {"id", "tokens", "tags"},
+    "qa": {"id", "context", "question", "answers"},
+    "bitext": {"id", "source", "target"},
+}
 
 
 def _texts(ex: dict) -> list[str]:
@@ -79,7 +83,7 @@ def test_every_claimed_split_and_language_generates_valid_examples(task):
                     assert set(e["tags"]) <= set(spec.labels), (task, lang, e)
                 elif fmt == "qa":
                     text, start = e["answers"]["text"][0], e["answers"]["answer_start"][0]
-                    assert text and e["context"][start:start + len(text)] == text, (lang, e)
+                    assert text and e["context"][start : start + len(text)] == text, (lang, e)
                     assert e["question"].endswith("?")
                 else:
                     assert e["source"] and e["target"]
@@ -148,9 +152,20 @@ def test_translate_train_is_parallel_but_dev_is_not():
     assert a != b
 
 
-@pytest.mark.parametrize("task,k", [("mini-xnli", 3), ("mini-anli", 3), ("mini-mnli", 3), ("mini-qqp", 2),
-                                    ("mini-sst2", 2), ("mini-xcopa", 2), ("mini-csqa", 5), ("mini-cosmosqa", 4),
-                                    ("mini-hellaswag", 4)])
+@pytest.mark.parametrize(
+    "task,k",
+    [
+        ("mini-xnli", 3),
+        ("mini-anli", 3),
+        ("mini-mnli", 3),
+        ("mini-qqp", 2),
+        ("mini-sst2", 2),
+        ("mini-xcopa", 2),
+        ("mini-csqa", 5),
+        ("mini-cosmosqa", 4),
+        ("mini-hellaswag", 4),
+    ],
+)
 def test_labels_are_balanced(task, k):
     counts = Counter(e["label"] for e in generate(task, "train", "en", 600))
     assert len(counts) == k

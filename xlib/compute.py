@@ -8,6 +8,7 @@ comparable unit across phases with different batch sizes.
 
 ``python -m xlib.compute params/miniature.yaml`` prints the summary of a params file.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,6 +16,7 @@ import sys
 
 from .runconfig import train_config
 from .studyconfig import Study
+
 
 class UnknownSize(ValueError):
     """A task whose number of training examples is not known here (pass it in ``train_sizes``)."""
@@ -34,12 +36,13 @@ def train_size(task: str, study: Study, train_sizes: dict | None = None) -> int:
     if spec.loader is load_synthetic:
         return int({**DEFAULT_SIZES, **(study.data.sizes or {})}["train"])
     size = spec.train_size
-    if isinstance(size, dict):   # a staged task: one size per stage
+    if isinstance(size, dict):  # a staged task: one size per stage
         size = size.get(task.partition(":")[2])
     if size:
         return int(size)
-    raise UnknownSize(f"task {task!r}: training size unknown and the phase has no max_steps; "
-                     f"pass train_sizes={{{task!r}: N}}")
+    raise UnknownSize(
+        f"task {task!r}: training size unknown and the phase has no max_steps; pass train_sizes={{{task!r}: N}}"
+    )
 
 
 def phase_cost(tasks, hparams: dict | None, study: Study, train_sizes: dict | None = None) -> dict:
@@ -67,8 +70,8 @@ def grid_compute(study: Study, train_sizes: dict | None = None) -> dict:
     seeds, targets = list(study.seeds), list(study.targets)
     phase_ii = {"runs": 0, "steps": 0, "examples": 0}
     phase_iii = {"runs": 0, "steps": 0, "examples": 0}
-    rerun_ii = {"steps": 0, "examples": 0}   # phase (ii) repeated in front of every target
-    uncounted: set[str] = set()              # phase-(iii) targets whose training size is unknown
+    rerun_ii = {"steps": 0, "examples": 0}  # phase (ii) repeated in front of every target
+    uncounted: set[str] = set()  # phase-(iii) targets whose training size is unknown
     for _seed in seeds:
         for condition in study.conditions.values():
             tasks = list(condition.tasks)
@@ -84,10 +87,14 @@ def grid_compute(study: Study, train_sizes: dict | None = None) -> dict:
                     continue
                 hp = target_hparams(study, target)
                 stages = [name for name, _ in get_task(target).stages(study.data.options())]
-                for stage in stages:   # staged targets (XCOPA: Social IQa, then COPA) pay for every stage
+                for stage in stages:  # staged targets (XCOPA: Social IQa, then COPA) pay for every stage
                     try:
-                        cost = phase_cost([f"{target}:{stage}" if stage else target],
-                                          stage_hparams(hp, stage, stages), study, train_sizes)
+                        cost = phase_cost(
+                            [f"{target}:{stage}" if stage else target],
+                            stage_hparams(hp, stage, stages),
+                            study,
+                            train_sizes,
+                        )
                     except UnknownSize:
                         uncounted.add(target)
                         continue
@@ -96,34 +103,50 @@ def grid_compute(study: Study, train_sizes: dict | None = None) -> dict:
     with_reuse = {k: phase_ii[k] + phase_iii[k] for k in ("steps", "examples")}
     without = {k: rerun_ii[k] + phase_iii[k] for k in ("steps", "examples")}
     saved = without["examples"] - with_reuse["examples"]
-    return {"study": study.study, "seeds": len(seeds), "conditions": len(study.conditions),
-            "targets": len(targets), "uncounted_targets": sorted(uncounted), "phase_ii": phase_ii, "phase_iii": phase_iii,
-            "with_reuse": with_reuse, "without_reuse": without, "saved_examples": saved,
-            "saved_fraction": saved / without["examples"] if without["examples"] else 0.0,
-            "speedup": without["examples"] / with_reuse["examples"] if with_reuse["examples"] else 1.0}
+    return {
+        "study": study.study,
+        "seeds": len(seeds),
+        "conditions": len(study.conditions),
+        "targets": len(targets),
+        "uncounted_targets": sorted(uncounted),
+        "phase_ii": phase_ii,
+        "phase_iii": phase_iii,
+        "with_reuse": with_reuse,
+        "without_reuse": without,
+        "saved_examples": saved,
+        "saved_fraction": saved / without["examples"] if without["examples"] else 0.0,
+        "speedup": without["examples"] / with_reuse["examples"] if with_reuse["examples"] else 1.0,
+    }
 
 
 def format_compute(summary: dict) -> str:
     """Return a short human-readable report of ``grid_compute``'s summary."""
     s = summary
-    return "\n".join([
-        f"grid {s['study']}: {s['conditions']} conditions x {s['targets']} targets x {s['seeds']} seed(s)",
-        f"  phase (ii):  {s['phase_ii']['runs']} runs, {s['phase_ii']['steps']:,} steps, "
-        f"{s['phase_ii']['examples']:,} examples",
-        f"  phase (iii): {s['phase_iii']['runs']} runs, {s['phase_iii']['steps']:,} steps, "
-        f"{s['phase_iii']['examples']:,} examples",
-        f"  with phase-(ii) reuse:    {s['with_reuse']['steps']:,} steps, {s['with_reuse']['examples']:,} examples",
-        f"  phase (ii) rerun per target: {s['without_reuse']['steps']:,} steps, "
-        f"{s['without_reuse']['examples']:,} examples",
-        f"  saved: {s['saved_examples']:,} training examples ({100 * s['saved_fraction']:.1f}%), "
-        f"{s['speedup']:.2f}x less training",
-    ] + ([f"  not counted (training size unknown; pass train_sizes): {', '.join(s['uncounted_targets'])}"]
-         if s.get("uncounted_targets") else []))
+    return "\n".join(
+        [
+            f"grid {s['study']}: {s['conditions']} conditions x {s['targets']} targets x {s['seeds']} seed(s)",
+            f"  phase (ii):  {s['phase_ii']['runs']} runs, {s['phase_ii']['steps']:,} steps, "
+            f"{s['phase_ii']['examples']:,} examples",
+            f"  phase (iii): {s['phase_iii']['runs']} runs, {s['phase_iii']['steps']:,} steps, "
+            f"{s['phase_iii']['examples']:,} examples",
+            f"  with phase-(ii) reuse:    {s['with_reuse']['steps']:,} steps, {s['with_reuse']['examples']:,} examples",
+            f"  phase (ii) rerun per target: {s['without_reuse']['steps']:,} steps, "
+            f"{s['without_reuse']['examples']:,} examples",
+            f"  saved: {s['saved_examples']:,} training examples ({100 * s['saved_fraction']:.1f}%), "
+            f"{s['speedup']:.2f}x less training",
+        ]
+        + (
+            [f"  not counted (training size unknown; pass train_sizes): {', '.join(s['uncounted_targets'])}"]
+            if s.get("uncounted_targets")
+            else []
+        )
+    )
 
 
 def main(argv=None) -> int:
     """Print the compute summary of each params file given on the command line; return the exit status."""
     from .params import load
+
     paths = list(sys.argv[1:] if argv is None else argv)
     if not paths:
         print("usage: python -m xlib.compute PARAMS.yaml [...]", file=sys.stderr)

@@ -3,6 +3,7 @@
 The plan (runs, ids, the DAG) is :mod:`xlib.planning`; the run directory (layout, atomic writes,
 markers, failure records, outcomes) is :mod:`xlib.rundir`; this module orchestrates them.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,18 @@ from .planning import plan
 from .rundir import Outcome, clean_leftovers, is_finished, study_dir, write_atomic
 from .studyconfig import Study
 
-RESULT_COLUMNS = ["study", "run_id", "condition", "intermediate", "target", "language", "split",
-                  "metric", "seed", "value"]
+RESULT_COLUMNS = [
+    "study",
+    "run_id",
+    "condition",
+    "intermediate",
+    "target",
+    "language",
+    "split",
+    "metric",
+    "seed",
+    "value",
+]
 
 
 def smoke_results(name: str = "smoke") -> Path:
@@ -29,6 +40,7 @@ def smoke_results(name: str = "smoke") -> Path:
     and under nbval.
     """
     from .params import load
+
     study = load(project_root() / "params" / f"{name}.yaml")
     root = study_dir(study, runs_root())
     if not (root / "results.csv").exists() or any(not is_finished(root / r.run_id) for r in plan(study, runs_root())):
@@ -39,6 +51,7 @@ def smoke_results(name: str = "smoke") -> Path:
 def smoke_model() -> str:
     """Return the path of the smoke study's pretrained model (built once, then cached)."""
     from .params import load
+
     return resolve_model(load(project_root() / "params" / "smoke.yaml"))
 
 
@@ -56,18 +69,29 @@ def collect(root: str | Path, study: str | None = None) -> pd.DataFrame:
     for run_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "failed" and is_finished(p)):
         meta = metas[run_dir.name] = json.loads((run_dir / "run.json").read_text())
         report = json.loads((run_dir / "metrics.json").read_text())
-        base = {"study": study or meta["parameters"].get("study", root.name), "run_id": meta["run_id"],
-                "condition": meta["condition"], "intermediate": "+".join(meta["intermediate"]),
-                "seed": meta["seed"]}
+        base = {
+            "study": study or meta["parameters"].get("study", root.name),
+            "run_id": meta["run_id"],
+            "condition": meta["condition"],
+            "intermediate": "+".join(meta["intermediate"]),
+            "seed": meta["seed"],
+        }
         for row in report["rows"]:
-            out = {**base, "target": row["task"], "language": row["language"], "split": row["split"],
-                   "metric": row["metric"], "value": row["value"]}
+            out = {
+                **base,
+                "target": row["task"],
+                "language": row["language"],
+                "split": row["split"],
+                "metric": row["metric"],
+                "value": row["value"],
+            }
             (rows if meta["phase"] == "target" else inter_rows).append(out)
     results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     duplicated = results.duplicated(["run_id", "target", "language", "split", "metric"], keep=False)
     if duplicated.any():
-        raise RuntimeError(f"{root}: duplicate result rows for run(s) "
-                           f"{', '.join(sorted(set(results.run_id[duplicated])))}")
+        raise RuntimeError(
+            f"{root}: duplicate result rows for run(s) {', '.join(sorted(set(results.run_id[duplicated])))}"
+        )
     results = results.sort_values(["condition", "target", "seed", "split", "language", "metric"], kind="stable")
     _write_csv(results.reset_index(drop=True), root / "results.csv")
     _write_csv(pd.DataFrame(inter_rows, columns=RESULT_COLUMNS), root / "intermediate.csv")
@@ -88,6 +112,7 @@ def resolve_model(study: Study, log=print) -> str:
     if study.model != "synthetic":
         return study.model
     from .synth.pretrain import ensure_pretrained
+
     return str(ensure_pretrained(study.pretrain, log=log))
 
 
@@ -97,15 +122,24 @@ def render_figures(results_csv: Path, figures_dir: Path, study: str, log=print, 
     ``analysis`` is the params' ``analysis:`` block (``correction``, ``alpha``, ``n_boot``), passed to the notebook.
     """
     out = results_csv.parent / "figures.ipynb"
-    execute_notebook("figures.ipynb", out, {"results_csv": str(results_csv), "figures_dir": str(figures_dir),
-                                            "study": study, **(analysis or {})})
+    execute_notebook(
+        "figures.ipynb",
+        out,
+        {"results_csv": str(results_csv), "figures_dir": str(figures_dir), "study": study, **(analysis or {})},
+    )
     log(f"figures written to {figures_dir}/ (executed notebook: {out})")
     return out
 
 
-def run_study(study: Study, runs_root: str | Path = "runs", jobs: int | None = None,
-              figures_dir: str | Path | None = "figures", log=print, executor: str = "local",
-              options: dict | None = None) -> int:
+def run_study(
+    study: Study,
+    runs_root: str | Path = "runs",
+    jobs: int | None = None,
+    figures_dir: str | Path | None = "figures",
+    log=print,
+    executor: str = "local",
+    options: dict | None = None,
+) -> int:
     """Run every unfinished run of the study on ``executor``, collect results, render figures; return an exit status.
 
     The study directory is locked for the whole call (one runner at a time). ``local`` and ``ray``
@@ -128,8 +162,10 @@ def run_study(study: Study, runs_root: str | Path = "runs", jobs: int | None = N
         grid = get_executor(executor)
         outcomes = grid.run_grid(runs, root.resolve(), jobs=jobs or study.jobs, log=log, study=study, **(options or {}))
         if outcomes is None:  # submitted to a cluster queue: nothing has ended yet
-            log(f"study {study.study!r}: {len(runs)} runs; follow them with `python -m xlib status "
-                f"{study.path or 'PARAMS'}`, then run `python -m xlib collect` once done")
+            log(
+                f"study {study.study!r}: {len(runs)} runs; follow them with `python -m xlib status "
+                f"{study.path or 'PARAMS'}`, then run `python -m xlib collect` once done"
+            )
             return 0
         failures = [o for o in outcomes if not o.ok]
         results = collect(root, study.study)

@@ -7,6 +7,7 @@ support it), gradient accumulation and multi-GPU come from ``accelerate``; the s
 warm-up, linear decay) from ``transformers``. Batches are grouped by length and padded only to their longest member, AdamW is
 fused, and gradient checkpointing is an option (``docs/speed.md``).
 """
+
 from __future__ import annotations
 
 import math
@@ -36,16 +37,17 @@ def task_weights(sizes: dict[str, int], cfg: TrainConfig) -> dict[str, float]:
     return {t: w / total for t, w in raw.items()}
 
 
-def length_grouped_batches(lengths: Sequence[int], batch_size: int, rng: random.Random,
-                           group: int = 50) -> list[list[int]]:
+def length_grouped_batches(
+    lengths: Sequence[int], batch_size: int, rng: random.Random, group: int = 50
+) -> list[list[int]]:
     """Return shuffled batches of indices in which examples of similar length sit together."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
     chunk = batch_size * group
     out = []
     for start in range(0, len(order), chunk):
-        part = sorted(order[start:start + chunk], key=lambda i: lengths[i])
-        out.extend(part[j:j + batch_size] for j in range(0, len(part), batch_size))
+        part = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        out.extend(part[j : j + batch_size] for j in range(0, len(part), batch_size))
     rng.shuffle(out)
     return out
 
@@ -81,9 +83,16 @@ def _key(task: str) -> str:
     return task.replace(".", "_")
 
 
-def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], pad_token_id: int,
-          cfg: TrainConfig, seed: int = 0, log_every: int = 50,
-          stats: dict | None = None, selection=None) -> tuple[SharedEncoderModel, list[dict]]:
+def train(
+    models: dict[str, torch.nn.Module],
+    features: dict[str, list[dict]],
+    pad_token_id: int,
+    cfg: TrainConfig,
+    seed: int = 0,
+    log_every: int = 50,
+    stats: dict | None = None,
+    selection=None,
+) -> tuple[SharedEncoderModel, list[dict]]:
     """Fine-tune the task models (sharing one encoder) and return the trained module and a loss log.
 
     Batches are length-grouped and padded to their longest member (``pad_collate``), so compute
@@ -100,7 +109,7 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     shared = SharedEncoderModel(models)
     if cfg.gradient_checkpointing:
         for m in shared.heads.values():
-            if hasattr(m, "activation_checkpointing_enable"):   # transformers >= 5.x name
+            if hasattr(m, "activation_checkpointing_enable"):  # transformers >= 5.x name
                 m.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
             else:
                 m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
@@ -111,8 +120,9 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
         # An earlier Accelerator in this process (a Trainer, a previous phase) fixed another precision;
         # accelerate refuses to change it. Forget that state (the process group, in PartialState, stays).
         AcceleratorState._reset_state()
-    accelerator = Accelerator(mixed_precision=precision, gradient_accumulation_steps=cfg.grad_accum,
-                              kwargs_handlers=handlers)
+    accelerator = Accelerator(
+        mixed_precision=precision, gradient_accumulation_steps=cfg.grad_accum, kwargs_handlers=handlers
+    )
     device = accelerator.device
 
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
@@ -122,8 +132,9 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
         {"params": [p for n, p in named if any(nd in n for nd in no_decay)], "weight_decay": 0.0},
     ]
     # Fused AdamW: one kernel for all parameters on CUDA (and a vectorised loop on CPU).
-    optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate, eps=cfg.adam_epsilon,
-                                  fused=device.type in ("cuda", "cpu"))
+    optimizer = torch.optim.AdamW(
+        groups, lr=cfg.learning_rate, eps=cfg.adam_epsilon, fused=device.type in ("cuda", "cpu")
+    )
 
     sizes = {t: len(f) for t, f in features.items()}
     empty = [t for t, n in sizes.items() if n == 0]
@@ -145,11 +156,11 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     queues: dict[str, list[list[int]]] = {t: [] for t in features}
     tasks, probs = list(weights), np.array([weights[t] for t in weights])
     np_rng = np.random.default_rng(seed)
-    multiple = 8 if device.type == "cuda" else 1   # tensor-core friendly widths
+    multiple = 8 if device.type == "cuda" else 1  # tensor-core friendly widths
     pin = device.type == "cuda"
     log = []
     running = {t: torch.zeros(2, device=device) for t in features}  # loss sum, count: no per-step sync
-    counter = ThroughputCounter(stats, device) if stats is not None else None   # benchmarks only
+    counter = ThroughputCounter(stats, device) if stats is not None else None  # benchmarks only
     shared.train()
     for step in range(total_steps):
         for _ in range(cfg.grad_accum):

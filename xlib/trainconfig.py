@@ -27,7 +27,9 @@ class TrainConfig(Documented):
     learning_rate: float = _option(1e-5, "peak learning rate of AdamW")
     epochs: float = _option(3.0, "passes over the training data (fractions allowed)")
     max_steps: int | None = _option(None, "optimizer steps to train; overrides epochs when set")
-    batch_size: int = _option(32, "examples per batch and process; effective batch = batch_size * grad_accum * processes")
+    batch_size: int = _option(
+        32, "examples per batch and process; effective batch = batch_size * grad_accum * processes"
+    )
     grad_accum: int = _option(1, "batches whose gradients are accumulated before each optimizer step")
     warmup_ratio: float = _option(0.1, "share of the steps with a linear learning-rate warm-up (then linear decay)")
     weight_decay: float = _option(0.01, "AdamW weight decay")
@@ -54,7 +56,8 @@ class TrainConfig(Documented):
         None, "the split scored in every language: test or validation (None: the task's eval_split)"
     )
     extra: dict = _option(
-        {}, "options per format family, e.g. {qa: {stride: 128, max_query_length: 64}} or {retrieval: {query_length: 96}}"
+        {},
+        "options per format family, e.g. {qa: {stride: 128, max_query_length: 64}} or {retrieval: {query_length: 96}}",
     )
 
     @classmethod

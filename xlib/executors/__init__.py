@@ -6,6 +6,7 @@ the run directory only); none schedules
 anything itself beyond handing the DAG to its engine: ``local`` (a process pool on this machine), ``ray`` (one Ray task per run),
 ``slurm`` (one Slurm job per run through submitit, ``afterok`` dependencies).
 """
+
 from __future__ import annotations
 
 from importlib import import_module

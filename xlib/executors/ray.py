@@ -4,6 +4,7 @@ Dependencies are handed to Ray as object references (a phase-(iii) task receives
 task's outcome as an argument), so Ray orders the DAG. A worker or node lost mid-run is retried by
 Ray (``cluster.retries`` times); ``execute_run`` leaves nothing that counts from the lost attempt.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,14 +29,20 @@ def _execute(run: Run, root: str, *parents: Outcome) -> Outcome:
         if not parent.ok:
             return blocked(run, root, parent.run_id)
     import ray
+
     return replace(execute_run(run, root), node=ray.get_runtime_context().get_node_id())
 
 
 def task_options(run: Run, retries: int = 3) -> dict:
     """Return the Ray task options for ``run``: its CPUs, GPUs, memory and retries on worker loss."""
     res = run.resources
-    options = {"num_cpus": float(res.get("cpus") or 1), "num_gpus": float(res.get("gpus") or 0),
-               "max_retries": int(retries), "retry_exceptions": False, "name": run.run_id}
+    options = {
+        "num_cpus": float(res.get("cpus") or 1),
+        "num_gpus": float(res.get("gpus") or 0),
+        "max_retries": int(retries),
+        "retry_exceptions": False,
+        "name": run.run_id,
+    }
     if res.get("memory_gb"):
         options["memory"] = int(float(res["memory_gb"]) * 2**30)
     return options
@@ -47,16 +54,29 @@ def connect(address: str | None = None):
         import ray
     except ImportError:
         from . import ExecutorUnavailable
+
         raise ExecutorUnavailable('the Ray executor needs Ray: pip install ".[ray]"') from None
     if not ray.is_initialized():
         env = {k: v for k, v in os.environ.items() if k.startswith(FORWARDED) and k != "XLIB_FAULT"}
-        ray.init(address=address or os.environ.get("RAY_ADDRESS") or None,
-                 runtime_env={"env_vars": env}, log_to_driver=False, include_dashboard=False)
+        ray.init(
+            address=address or os.environ.get("RAY_ADDRESS") or None,
+            runtime_env={"env_vars": env},
+            log_to_driver=False,
+            include_dashboard=False,
+        )
     return ray
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, study: Study | None = None,
-             address: str | None = None, retries: int | None = None, **_options) -> list[Outcome]:
+def run_grid(
+    runs: list[Run],
+    root: Path,
+    jobs: int | None = None,
+    log=print,
+    study: Study | None = None,
+    address: str | None = None,
+    retries: int | None = None,
+    **_options,
+) -> list[Outcome]:
     """Submit every unfinished run as a Ray task (phase iii after its phase ii) and return all outcomes."""
     ray = connect(address)
     retries = retries if retries is not None else int((study.cluster if study else {}).get("retries", 3))

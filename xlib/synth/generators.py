@@ -5,6 +5,7 @@ A generator first samples meanings with an RNG that never looks at the language,
 the requested language, so the test split (and the train split: a perfect "translate-train" set) holds
 the same meanings, labels and answers in every language.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,11 +20,21 @@ SPLITS = ("train", "dev", "test")
 
 # task -> (world, rng, language, n) -> n examples without their ids
 GENERATORS = {
-    "mini-xnli": _gen_xnli, "mini-mnli": _gen_xnli, "mini-anli": _gen_anli, "mini-sst2": _gen_sst2,
-    "mini-qqp": _gen_qqp, "mini-xcopa": _gen_xcopa, "mini-hellaswag": _gen_hellaswag,
-    "mini-cosmosqa": _gen_cosmosqa, "mini-csqa": _gen_csqa, "mini-udpos": _tagging("upos"),
-    "mini-panx": _tagging("ner", ner=True), "mini-ccg": _tagging("ccg"), "mini-xquad": _gen_qa,
-    "mini-squad": _gen_qa, "mini-tatoeba": _gen_tatoeba,
+    "mini-xnli": _gen_xnli,
+    "mini-mnli": _gen_xnli,
+    "mini-anli": _gen_anli,
+    "mini-sst2": _gen_sst2,
+    "mini-qqp": _gen_qqp,
+    "mini-xcopa": _gen_xcopa,
+    "mini-hellaswag": _gen_hellaswag,
+    "mini-cosmosqa": _gen_cosmosqa,
+    "mini-csqa": _gen_csqa,
+    "mini-udpos": _tagging("upos"),
+    "mini-panx": _tagging("ner", ner=True),
+    "mini-ccg": _tagging("ccg"),
+    "mini-xquad": _gen_qa,
+    "mini-squad": _gen_qa,
+    "mini-tatoeba": _gen_tatoeba,
 }
 
 

@@ -6,6 +6,7 @@ role, languages, splits, labels, metric, ...) are its ``TaskSpec``, declared in 
 like every other task; its generator is in :mod:`xlib.synth.generators`. The test split (and the train
 split: a perfect "translate-train" set) holds the same meanings, labels and answers in every language.
 """
+
 from __future__ import annotations
 
 import random
