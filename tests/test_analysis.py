@@ -1,11 +1,11 @@
-"""xlib.analysis on a hand-built results table whose gains are computed by hand below."""
+"""xlib.analysis on a hand-built results table whose gains are computed by hand below (and xlib.published)."""
 
 import math
 
 import pandas as pd
 import pytest
 
-from xlib import analysis
+from xlib import analysis, published
 
 # Headline (test split) scores per (condition, target, language): one value per seed (seed 0, seed 1).
 # "qa" also gets exact_match = em_f1 - 10 and f1 = em_f1 + 10, so a wrong metric choice shows.
@@ -318,21 +318,21 @@ def test_add_em_f1_only_where_missing():
 
 
 def test_published_numbers_have_sources_and_the_documented_values():
-    table = analysis.load_published()
+    table = published.load_published()
     assert table["citation"].str.len().gt(10).all() and table["source"].notna().all()
     assert set(table["split"]) == {"test", "dev"}
     jiant = table[table.source == "jiant_pr128"]
     assert jiant[jiant.task == "tatoeba"].language.nunique() == 36
     assert jiant[jiant.task == "tatoeba"].value.mean() == pytest.approx(31.0, abs=0.05)  # jiant-dev PR #128: mean 31.0
     assert jiant[jiant.task == "bucc2018"].value.mean() == pytest.approx(71.5, abs=0.05)  # jiant-dev PR #128: mean 71.5
-    gains = analysis.published_gains()
-    assert gains.loc[analysis.PUBLISHED_LABELS["mt5_readme"], "tydiqa"] == pytest.approx(76.0 - 65.1)
-    assert gains.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "panx"] == pytest.approx(64.0 - 65.4)
-    assert gains.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "xquad"] == pytest.approx(78.7 - 76.6)
-    assert math.isnan(gains.loc[analysis.PUBLISHED_LABELS["mt5_readme"], "udpos"])
+    gains = published.published_gains()
+    assert gains.loc[published.PUBLISHED_LABELS["mt5_readme"], "tydiqa"] == pytest.approx(76.0 - 65.1)
+    assert gains.loc[published.PUBLISHED_LABELS["rembert_t16"], "panx"] == pytest.approx(64.0 - 65.4)
+    assert gains.loc[published.PUBLISHED_LABELS["rembert_t16"], "xquad"] == pytest.approx(78.7 - 76.6)
+    assert math.isnan(gains.loc[published.PUBLISHED_LABELS["mt5_readme"], "udpos"])
     assert gains[["bucc2018", "tatoeba"]].isna().all().all()  # submission's retrieval test numbers: not found
-    em = analysis.published_gains(metric_for_qa="exact_match")
-    assert em.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "tydiqa"] == pytest.approx(59.5 - 45.0)
+    em = published.published_gains(metric_for_qa="exact_match")
+    assert em.loc[published.PUBLISHED_LABELS["rembert_t16"], "tydiqa"] == pytest.approx(59.5 - 45.0)
 
 
 def test_the_evaluation_split_is_the_tasks_declared_one_where_the_results_hold_it():

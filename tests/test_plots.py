@@ -10,6 +10,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from xlib import analysis, plots  # noqa: E402
+from xlib.published import published_gains  # noqa: E402
 
 from test_analysis import make_results  # noqa: E402
 
@@ -168,7 +169,7 @@ def test_mlem_heatmap_scales_and_marks():
 
 
 def test_published_figure_marks_missing_cells_not_available(results):
-    published = analysis.published_gains()
+    published = published_gains()
     fig = plots.published_vs_study_figure(published, analysis.gain_by_target(results), study="toy")
     left, right = fig.axes[0], fig.axes[1]
     table = plots.published_table(published)

@@ -16,6 +16,7 @@ import pandas as pd
 import seaborn as sns
 
 from . import analysis
+from .published import published_gains
 
 CMAP = "RdBu"            # red: worse than the baseline, blue: better
 CBAR_LABEL = "gain over baseline (points)"
@@ -231,7 +232,7 @@ def published_vs_study_figure(published: pd.DataFrame, study_gains: pd.DataFrame
                               study: str = "study", note: str = "* 95% bootstrap interval excludes 0"):
     """Return a two-panel Figure: Phang et al.'s published gains (left, "n/a" where no source) and the study's (right).
 
-    ``published`` is :func:`xlib.analysis.published_gains`; ``study_gains`` is
+    ``published`` is :func:`xlib.published.published_gains`; ``study_gains`` is
     :func:`xlib.analysis.gain_by_target` of the study (``study_intervals`` marks significant cells).
     """
     left = published_table(published)
@@ -322,6 +323,6 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
                               f"(filled: {corrections.describe(correction, len(paired), alpha)[2:]})"),
                  "mlem_effects")
     label = study or (prefix.rstrip("_") or "this study")
-    save(published_vs_study_figure(analysis.published_gains(), wide, intervals, study=label, note=note),
+    save(published_vs_study_figure(published_gains(), wide, intervals, study=label, note=note),
          "phang2020_vs_study")
     return paths

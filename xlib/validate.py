@@ -2,7 +2,7 @@
 
 ``python -m xlib validate PARAMS --tolerance POINTS`` reads ``runs/<study>/results.csv`` and compares
 the ``baseline`` condition with every published number of an XLM-R Large baseline shipped in
-``xlib/data/phang2020_published.csv`` (:func:`xlib.analysis.load_published`; each row with its
+``xlib/data/phang2020_published.csv`` (:func:`xlib.published.load_published`; each row with its
 citation, only numbers that have a source; ``docs/sources.md``), or with another table in the same
 columns (``--published FILE``). A published average (``language`` ``avg``) is compared with our
 mean over the languages the source averaged: XTREME's language list for the real tasks
@@ -57,7 +57,7 @@ COLUMNS = [
 
 def published_baselines(path: str | Path | None = None) -> pd.DataFrame:
     """Return the published XLM-R Large baseline rows (value on 0-100) of the shipped table, or of the CSV at ``path``."""
-    from .analysis import load_published
+    from .published import load_published
 
     table = load_published() if path is None else _read_table(Path(path))
     return table[table["system"].isin(BASELINE_SYSTEMS)].reset_index(drop=True)
