@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from xlib import analysis, plots  # noqa: E402
+from xlib import analysis, plots, published_figure  # noqa: E402
 from xlib.published import published_gains  # noqa: E402
 
 from test_analysis import make_results  # noqa: E402
@@ -170,13 +170,15 @@ def test_mlem_heatmap_scales_and_marks():
 
 def test_published_figure_marks_missing_cells_not_available(results):
     published = published_gains()
-    fig = plots.published_vs_study_figure(published, analysis.gain_by_target(results), study="toy")
+    fig = published_figure.published_vs_study_figure(published, analysis.gain_by_target(results), study="toy")
     left, right = fig.axes[0], fig.axes[1]
-    table = plots.published_table(published)
+    table = published_figure.published_table(published)
     n_missing = int(table.isna().to_numpy().sum())
     texts = _annotations(left)
-    assert texts.count(plots.NOT_AVAILABLE) == n_missing
-    assert n_missing == len(plots.intermediate_titles()) * table.shape[1] + int(published.isna().to_numpy().sum())
+    assert texts.count(published_figure.NOT_AVAILABLE) == n_missing
+    assert n_missing == len(published_figure.intermediate_titles()) * table.shape[1] + int(
+        published.isna().to_numpy().sum()
+    )
     assert "10.9" in texts  # TyDiQA-GoldP F1: 76.0 - 65.1 in both third-party tables
     assert [t.get_text() for t in right.get_xticklabels()] == ["cls", "qa"]
     assert "toy" in right.get_title()
