@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .common import DataFileError, check_label, hub_split, read_tsv
+from .common import DataFileError, check_label, read_tsv
+from .hub import hub_split
 from .sources import cap, locate, wants_local
 
 NLI_LABELS = ("entailment", "neutral", "contradiction")

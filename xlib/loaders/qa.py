@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .common import DataFileError, DataUnavailableError, hub_split, read_squad_json
+from .common import DataFileError, DataUnavailableError, read_squad_json
+from .hub import hub_split
 from .sources import cap, locate, named_file, task_dir, wants_local
 
 SQUAD_HINT = "put SQuAD v1.1's train-v1.1.json and dev-v1.1.json under <data_dir>/squad/"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import DataFileError, DataUnavailableError, hub_split, read_json, read_jsonl, read_text_lines
+from .common import DataFileError, DataUnavailableError, read_json, read_jsonl, read_text_lines
+from .hub import hub_split
 from .sources import cap, locate, wants_local
 
 # ------------------------------------------------------------------------------------------------ Tatoeba

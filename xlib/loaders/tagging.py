@@ -6,8 +6,8 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import (DataFileError, DataUnavailableError, check_label, hub_split, read_conll, read_text_lines,
-                     split_lines)
+from .common import DataFileError, DataUnavailableError, check_label, read_conll, read_text_lines, split_lines
+from .hub import hub_split
 from .sources import cap, named_file, wants_local
 
 UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",

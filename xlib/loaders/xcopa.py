@@ -16,7 +16,8 @@ language) after the premise, and a Social IQa question follows its context as it
 
 from __future__ import annotations
 
-from .common import DataFileError, check_label, hub_split, read_jsonl
+from .common import DataFileError, check_label, read_jsonl
+from .hub import hub_split
 from .sources import cap, locate, wants_local
 
 HINT = (

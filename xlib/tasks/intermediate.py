@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .spec import TaskSpec, register
 from ..loaders import intermediate as L
-from ..loaders.common import DataUnavailableError, hub_split
+from ..loaders.common import DataUnavailableError
+from ..loaders.hub import hub_split
 from ..loaders.sources import cap, task_dir
 
 GLUE = "nyu-mll/glue"
