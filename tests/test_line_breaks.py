@@ -10,6 +10,7 @@ import tarfile
 
 import pytest
 
+from xlib.loaders.ccgbank import read_ccg_auto
 from xlib.loaders.common import (
     DataFileError,
     read_conll,
@@ -19,7 +20,7 @@ from xlib.loaders.common import (
     read_tsv,
     split_lines,
 )
-from xlib.loaders.intermediate import read_ccg_auto, read_cosmosqa, read_glue_mnli
+from xlib.loaders.intermediate import read_cosmosqa, read_glue_mnli
 from xlib.loaders.tagging import read_conllu_pos, read_panx
 from xlib.tasks import get_task
 

@@ -9,7 +9,9 @@ reports); sources, sizes and versions: ``docs/intermediate.md``.
 from __future__ import annotations
 
 from .spec import TaskSpec, register
+from ..loaders import ccgbank
 from ..loaders import intermediate as L
+from ..loaders import intermediate_hub as H
 from ..loaders.common import DataUnavailableError
 from ..loaders.hub import hub_split
 from ..loaders.sources import cap, task_dir
@@ -48,41 +50,41 @@ for _r in ("R1", "R2", "R3"):
 
 # task -> (hub id, config, {split: hub split}, rows -> canonical examples, extra load_dataset kwargs)
 HUB = {
-    "mnli": (GLUE, "mnli", {"train": "train", "dev": "validation_matched"}, L.nli_rows, {}),
+    "mnli": (GLUE, "mnli", {"train": "train", "dev": "validation_matched"}, H.nli_rows, {}),
     "qqp": (
         GLUE,
         "qqp",
         {"train": "train", "dev": "validation"},
-        lambda rows: L.pair_rows(rows, "question1", "question2", 2, "nyu-mll/glue qqp"),
+        lambda rows: H.pair_rows(rows, "question1", "question2", 2, "nyu-mll/glue qqp"),
         {},
     ),
     "sst2": (
         GLUE,
         "sst2",
         {"train": "train", "dev": "validation"},
-        lambda rows: L.pair_rows(rows, "sentence", None, 2, "nyu-mll/glue sst2"),
+        lambda rows: H.pair_rows(rows, "sentence", None, 2, "nyu-mll/glue sst2"),
         {},
     ),
-    "snli": ("stanfordnlp/snli", "plain_text", {"train": "train", "dev": "validation"}, L.nli_rows, {}),
-    "commonsenseqa": ("tau/commonsense_qa", None, {"train": "train", "dev": "validation"}, L.commonsenseqa_rows, {}),
+    "snli": ("stanfordnlp/snli", "plain_text", {"train": "train", "dev": "validation"}, H.nli_rows, {}),
+    "commonsenseqa": ("tau/commonsense_qa", None, {"train": "train", "dev": "validation"}, H.commonsenseqa_rows, {}),
     "cosmosqa": (
         "allenai/cosmos_qa",
         None,
         {"train": "train", "dev": "validation"},
-        L.cosmosqa_rows,
+        H.cosmosqa_rows,
         {"revision": PARQUET},
     ),
     "hellaswag": (
         "Rowan/hellaswag",
         None,
         {"train": "train", "dev": "validation"},
-        L.hellaswag_rows,
+        H.hellaswag_rows,
         {"revision": PARQUET},
     ),
-    "squad": ("rajpurkar/squad", "plain_text", {"train": "train", "dev": "validation"}, L.squad_rows, {}),
+    "squad": ("rajpurkar/squad", "plain_text", {"train": "train", "dev": "validation"}, H.squad_rows, {}),
 }
 for _r in ("r1", "r2", "r3"):
-    HUB[f"anli-{_r}"] = ("facebook/anli", "plain_text", {"train": f"train_{_r}", "dev": f"dev_{_r}"}, L.nli_rows, {})
+    HUB[f"anli-{_r}"] = ("facebook/anli", "plain_text", {"train": f"train_{_r}", "dev": f"dev_{_r}"}, H.nli_rows, {})
 
 HINTS = {
     "mnli": "put GLUE's MNLI directory (train.tsv, dev_matched.tsv) in <data_dir>/mnli/",
@@ -134,14 +136,14 @@ def load_intermediate(spec: TaskSpec, split: str, language: str, **options) -> l
         root = task_dir("ccg", options.get("data_dir"))
         files = (options.get("data_files") or {}).get("ccg") or {}
         if files.get(split):
-            return cap(L.read_ccg_auto(files[split]), split, options.get("sizes"))
+            return cap(ccgbank.read_ccg_auto(files[split]), split, options.get("sizes"))
         if root is None:
             raise DataUnavailableError(
                 "task 'ccg': CCGbank (LDC2005T13) is licensed by the LDC and not on the Hugging Face hub; "
                 "set data_dir.ccg to the CCGbank directory (data/AUTO/<section>/wsj_*.auto: sections 02-21 "
                 "train, 00 dev, 23 test)"
             )
-        return cap(L.read_ccg_split(root, split), split, options.get("sizes"))
+        return cap(ccgbank.read_ccg_split(root, split), split, options.get("sizes"))
     if spec.name == "anli":
         parts = options.get("anli_components") or ANLI_COMPONENTS
         unknown = [p for p in parts if p not in ANLI_COMPONENTS]
