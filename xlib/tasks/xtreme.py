@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from ..loaders import classification, qa, retrieval, tagging, xcopa
+from ..loaders import bitext, classification, qa, retrieval, tagging, xcopa
 from ..loaders.common import DataFileError
 from ..loaders.gold import refuse_stripped_gold, xtreme_test_file_note
 from .spec import TaskSpec, register
@@ -204,7 +204,7 @@ _target(
     format="bitext",
     metric="accuracy",
     category="retrieval",
-    loader=retrieval.load_tatoeba,
+    loader=bitext.load_tatoeba,
     trains=False,
     mirrors="Tatoeba",
     description="Bitext retrieval, 41 languages paired with English (LASER v1 test pairs).",
@@ -247,7 +247,7 @@ _target(
     format="mining",
     metric="f1",
     category="retrieval",
-    loader=retrieval.load_bucc,
+    loader=bitext.load_bucc,
     eval_split="dev",
     trains=False,
     mirrors="BUCC 2018 (XTREME only)",
