@@ -1,4 +1,4 @@
-"""The miniature's synthetic languages and task generators (xlib.synth.languages, xlib.synth.tasks)."""
+"""The miniature's synthetic languages and task generators (xlib.synth.languages, .meanings, .tasks)."""
 
 import random
 import re
@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 
 from xlib.formats import FORMATS
-from xlib.synth.languages import LANGUAGES, Event, Question, State, language_table, similarity_to_english
+from xlib.synth.languages import LANGUAGES, language_table, similarity_to_english
+from xlib.synth.meanings import Event, Question, State
 from xlib.synth.realize import realize, say, to_script
 from xlib.synth.sampling import monolingual_corpus, sample_event
 from xlib.synth.world import get_world

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .languages import Event, Question, State
+from .meanings import Event, Question, State
 from .realize import noun_word, say
 from .sampling import sample_event
 from .gen_common import _balanced, _other, _place_at

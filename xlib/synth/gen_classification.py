@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from .languages import Event, Question, State
+from .meanings import Event, Question, State
 from .realize import say
 from .sampling import sample_event
 from .world import NUMBERS, World

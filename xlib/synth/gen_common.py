@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from .languages import Event
+from .meanings import Event
 from .world import NUMBERS, World
 
 

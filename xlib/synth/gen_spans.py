@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .languages import Event, Question, State
+from .meanings import Event, Question, State
 from .realize import realize, say
 from .sampling import sample_event
 from .world import NUMBERS

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
-from .languages import _CYR_END, _GRAMMAR, _GRK_END, QUESTION_KINDS, Event, Meaning, Question, State, Token, _check_lang
+from .grammars import _CYR_END, _GRAMMAR, _GRK_END
+from .languages import _check_lang
+from .meanings import QUESTION_KINDS, Event, Meaning, Question, State, Token
 from .world import World
 
 

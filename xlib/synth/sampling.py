@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import zlib
 
-from .languages import Event, Question, State, _check_lang
+from .languages import _check_lang
+from .meanings import Event, Question, State
 from .realize import say
 from .world import NUMBERS, World, get_world
 

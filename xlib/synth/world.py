@@ -9,7 +9,8 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .languages import _GRAMMAR, _NAME_PHON, _PHON, LANGUAGES, WORLD_SEED
+from .grammars import _GRAMMAR, _NAME_PHON, _PHON
+from .languages import LANGUAGES, WORLD_SEED
 
 
 # --------------------------------------------------------------------------------------------------
