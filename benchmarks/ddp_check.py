@@ -15,6 +15,7 @@ examples; the parameters are identical afterwards (gradients were all-reduced); 
 on the main process and is the same everywhere (losses are reduced before logging). Prints
 ``ddp-check ok`` on the main process, or raises.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,15 +29,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def main() -> int:
     from accelerate.state import AcceleratorState
-    from transformers import (XLMRobertaConfig, XLMRobertaForSequenceClassification,
-                              XLMRobertaForTokenClassification)
+    from transformers import XLMRobertaConfig, XLMRobertaForSequenceClassification, XLMRobertaForTokenClassification
 
     from xlib.train import TrainConfig, train
 
     torch.manual_seed(0)
-    config = XLMRobertaConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                              intermediate_size=64, max_position_embeddings=64, type_vocab_size=1,
-                              pad_token_id=1, num_labels=3)
+    config = XLMRobertaConfig(
+        vocab_size=100,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        type_vocab_size=1,
+        pad_token_id=1,
+        num_labels=3,
+    )
     models = {"cls": XLMRobertaForSequenceClassification(config), "tag": XLMRobertaForTokenClassification(config)}
     g = torch.Generator().manual_seed(1)
 
@@ -55,8 +63,10 @@ def main() -> int:
     mine = {"batches": stats["batches"], "checksum": checksum, "log": log, "processes": stats["processes"]}
     state = AcceleratorState()  # the state train() set up (a PartialState made earlier would pin it)
     if not dist.is_initialized() or state.num_processes < 2:
-        raise SystemExit(f"ddp-check: expected several processes, got {state.num_processes} "
-                         f"({state.distributed_type}); see the launch command in this file's docstring")
+        raise SystemExit(
+            f"ddp-check: expected several processes, got {state.num_processes} "
+            f"({state.distributed_type}); see the launch command in this file's docstring"
+        )
     everyone = [None] * state.num_processes
     dist.all_gather_object(everyone, mine)
     if state.is_main_process:
@@ -72,9 +82,11 @@ def main() -> int:
         assert log and all(e["log"] == log for e in everyone), "loss logs differ between processes"
         tasks = {r["task"] for r in log}
         assert tasks == {"cls", "tag"}, tasks
-        print(f"ddp-check ok: {state.num_processes} processes, backend {dist.get_backend()}, "
-              f"{cfg.max_steps} steps, {len(log)} loss-log rows, final losses "
-              + ", ".join(f"{r['task']} {r['loss']:.3f}" for r in log[-2:]))
+        print(
+            f"ddp-check ok: {state.num_processes} processes, backend {dist.get_backend()}, "
+            f"{cfg.max_steps} steps, {len(log)} loss-log rows, final losses "
+            + ", ".join(f"{r['task']} {r['loss']:.3f}" for r in log[-2:])
+        )
     state.wait_for_everyone()
     return 0
 

@@ -1,4 +1,5 @@
 """Shared fixtures: no network, a tiny random model built offline, temporary caches."""
+
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -9,12 +10,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # notebook kernels started by nbval inherit this environment.
 if not os.environ.get("XLIB_RUNS"):
     import tempfile
+
     os.environ["XLIB_RUNS"] = tempfile.mkdtemp(prefix="xlib-test-runs-")
 
 import pytest  # noqa: E402
 
-WORDS = ("mola tiku ren sapo vel dunar kis oppa lume tarek nivo bessa "
-         "дома кира лот ψαρι λυκο οδος 3 7 12 .").split()
+WORDS = ("mola tiku ren sapo vel dunar kis oppa lume tarek nivo bessa дома кира лот ψαρι λυκο οδος 3 7 12 .").split()
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +30,18 @@ def tiny_model_dir(tmp_path_factory):
     rng = random.Random(0)
     texts = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12))) for _ in range(400)]
     tok = train_tokenizer(texts, vocab_size=120)
-    cfg = XLMRobertaConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                           intermediate_size=64, max_position_embeddings=514, type_vocab_size=1,
-                           pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
-                           eos_token_id=tok.eos_token_id)
+    cfg = XLMRobertaConfig(
+        vocab_size=len(tok),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=514,
+        type_vocab_size=1,
+        pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+    )
     out = tmp_path_factory.mktemp("tiny-model")
     XLMRobertaForMaskedLM(cfg).save_pretrained(out)
     tok.save_pretrained(out)

@@ -1,4 +1,5 @@
 """Test helpers: run the tiny study through the CLI, compare results, start/stop a private Ray cluster."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,15 @@ def run_cli(*args, env=None, timeout=600, **kwargs) -> subprocess.CompletedProce
     """
     args = [str(a) for a in args]
     own = study_env(args[args.index("--runs-dir") + 1]) if "--runs-dir" in args else {}
-    return subprocess.run([sys.executable, "-m", "xlib", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **own, **(env or {})}, timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "xlib", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **own, **(env or {})},
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 def results(runs_dir: Path, study: str = "tiny") -> pd.DataFrame:
@@ -61,7 +69,7 @@ def assert_same_study(reference_runs: Path, runs_dir: Path, study: str = "tiny")
     for run_json in sorted((Path(reference_runs) / study).glob("*/run.json")):
         mine = json.loads(run_json.read_text())
         theirs = json.loads((Path(runs_dir) / study / run_json.parent.name / "run.json").read_text())
-        if not mine.get("depends_on"):          # starts from the pretrained model
+        if not mine.get("depends_on"):  # starts from the pretrained model
             starts += 1
             env_a, env_b = mine["environment"], theirs["environment"]
             assert env_a["model"] != env_b["model"], "both sides used one pretrained model"
@@ -84,19 +92,34 @@ class RayCluster:
     """
 
     def __init__(self, cpus_per_node: int = 1):
-        self.temp = tempfile.mkdtemp(prefix="r", dir="/tmp")   # short: Ray's socket paths are length-limited
+        self.temp = tempfile.mkdtemp(prefix="r", dir="/tmp")  # short: Ray's socket paths are length-limited
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.cpus = cpus_per_node
         self.procs: list[subprocess.Popen] = []
 
     def _start(self, *args) -> None:
-        cmd = [str(Path(sys.executable).with_name("ray")), "start", *args, f"--num-cpus={self.cpus}",
-               f"--temp-dir={self.temp}", "--node-ip-address=127.0.0.1", "--object-store-memory=80000000",
-               "--disable-usage-stats", "--block"]
+        cmd = [
+            str(Path(sys.executable).with_name("ray")),
+            "start",
+            *args,
+            f"--num-cpus={self.cpus}",
+            f"--temp-dir={self.temp}",
+            "--node-ip-address=127.0.0.1",
+            "--object-store-memory=80000000",
+            "--disable-usage-stats",
+            "--block",
+        ]
         log = open(Path(self.temp) / f"start-{len(self.procs)}.log", "w")
-        self.procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                           env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}))
+        self.procs.append(
+            subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"},
+            )
+        )
 
     def start(self, timeout: float = 240, attempts: int = 3) -> "RayCluster":
         """Start the head, then the worker node; return once both nodes are alive.
@@ -104,8 +127,10 @@ class RayCluster:
         ``ray start`` gives a node 30 s to register, which a loaded 2-core machine can miss: a node
         whose ``ray start`` exits is cleaned up (its process group) and started again.
         """
-        for n, args in ((1, ("--head", f"--port={self.port}", "--include-dashboard=false")),
-                        (2, (f"--address={self.address}",))):
+        for n, args in (
+            (1, ("--head", f"--port={self.port}", "--include-dashboard=false")),
+            (2, (f"--address={self.address}",)),
+        ):
             for attempt in range(attempts):
                 self._start(*args)
                 try:
@@ -123,8 +148,10 @@ class RayCluster:
 
     def _wait_nodes(self, n: int, timeout: float) -> None:
         deadline = time.time() + timeout
-        probe = ("import ray; ray.init(address='%s', log_to_driver=False); "
-                 "print(sum(1 for x in ray.nodes() if x['Alive']))" % self.address)
+        probe = (
+            "import ray; ray.init(address='%s', log_to_driver=False); "
+            "print(sum(1 for x in ray.nodes() if x['Alive']))" % self.address
+        )
         while time.time() < deadline:
             if any(p.poll() is not None for p in self.procs):
                 raise RuntimeError(f"ray start exited: see {self.temp}/start-*.log")
@@ -137,6 +164,7 @@ class RayCluster:
     def pids(self) -> list[int]:
         """Return the pids of every live (non-zombie) process this cluster started, workers included."""
         import psutil
+
         mine = {p.pid for p in self.procs}
         roots = []
         for proc in psutil.process_iter(["pid", "cmdline"]):
@@ -185,4 +213,5 @@ class RayCluster:
                 pass
         if not self.pids():
             import shutil
+
             shutil.rmtree(self.temp, ignore_errors=True)

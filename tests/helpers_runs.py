@@ -1,14 +1,25 @@
 """Run directories of every XTREME fixture task, written as a phase-(iii) run writes them (no training)."""
+
 import json
 from dataclasses import asdict
 from pathlib import Path
 
 FIX = Path(__file__).parent / "fixtures" / "xtreme"
 # three fixture languages per task, one of them in a non-Latin script (Tatoeba and BUCC score X -> en)
-FIXTURE_LANGS = {"xnli": ("en", "de", "ru"), "pawsx": ("en", "de", "ja"), "xcopa": ("et", "tr", "zh"),
-                 "udpos": ("en", "de", "ru"), "panx": ("en", "de", "ar"), "xquad": ("en", "de", "ru"),
-                 "mlqa": ("en", "de", "zh"), "tydiqa": ("en", "fi", "ru"), "tatoeba": ("de", "ru", "zh"),
-                 "bucc2018": ("de", "ru", "zh"), "lareqa": ("en", "ar", "zh"), "mewslix": ("en", "de", "ja")}
+FIXTURE_LANGS = {
+    "xnli": ("en", "de", "ru"),
+    "pawsx": ("en", "de", "ja"),
+    "xcopa": ("et", "tr", "zh"),
+    "udpos": ("en", "de", "ru"),
+    "panx": ("en", "de", "ar"),
+    "xquad": ("en", "de", "ru"),
+    "mlqa": ("en", "de", "zh"),
+    "tydiqa": ("en", "fi", "ru"),
+    "tatoeba": ("de", "ru", "zh"),
+    "bucc2018": ("de", "ru", "zh"),
+    "lareqa": ("en", "ar", "zh"),
+    "mewslix": ("en", "de", "ja"),
+}
 
 
 def write_fixture_runs(model_dir, root, conditions=("baseline",), seeds=(0,), tasks=None, study="fixtures"):
@@ -33,11 +44,26 @@ def write_fixture_runs(model_dir, root, conditions=("baseline",), seeds=(0,), ta
                 model = get_format(spec.format).build_model(model_dir, spec)
                 predict = {"layer": 1} if family(spec.format) == "retrieval" else {}
                 records = []
-                rows = evaluate(spec, model, tokenizer, FIXTURE_LANGS[task], spec.eval_split, 64,
-                                {"data_dir": str(FIX)}, records=records, **predict)
-                run = rundir.Run(planning.target_id(condition, task, seed), "target", "target.ipynb", condition, seed,
-                                 target=task, parameters={"study": study, "languages": list(FIXTURE_LANGS[task]),
-                                                          "data": {"data_dir": str(FIX)}})
+                rows = evaluate(
+                    spec,
+                    model,
+                    tokenizer,
+                    FIXTURE_LANGS[task],
+                    spec.eval_split,
+                    64,
+                    {"data_dir": str(FIX)},
+                    records=records,
+                    **predict,
+                )
+                run = rundir.Run(
+                    planning.target_id(condition, task, seed),
+                    "target",
+                    "target.ipynb",
+                    condition,
+                    seed,
+                    target=task,
+                    parameters={"study": study, "languages": list(FIXTURE_LANGS[task]), "data": {"data_dir": str(FIX)}},
+                )
                 out = root / run.run_id
                 out.mkdir()
                 rundir.write_report(out, {"rows": rows, "log": [], "seconds": 0.0, "predictions": records})

@@ -1,27 +1,48 @@
-"""xlib.analysis on a hand-built results table whose gains are computed by hand below."""
+"""xlib.analysis on a hand-built results table whose gains are computed by hand below (and xlib.published)."""
+
 import math
 
 import pandas as pd
 import pytest
 
-from xlib import analysis
+from xlib import analysis, published
 
 # Headline (test split) scores per (condition, target, language): one value per seed (seed 0, seed 1).
 # "qa" also gets exact_match = em_f1 - 10 and f1 = em_f1 + 10, so a wrong metric choice shows.
 SCORES = {
-    ("baseline", "cls", "en"): (80, 82), ("baseline", "cls", "de"): (70, 72), ("baseline", "cls", "sw"): (60, 62),
-    ("baseline", "qa", "en"): (50, 54), ("baseline", "qa", "de"): (40, 40), ("baseline", "qa", "sw"): (30, 34),
-    ("task-a", "cls", "en"): (84, 84), ("task-a", "cls", "de"): (75, 77), ("task-a", "cls", "sw"): (60, 60),
-    ("task-a", "qa", "en"): (52, 52), ("task-a", "qa", "de"): (46, 44),  # task-a / qa / sw: missing
-    ("multi-task", "cls", "en"): (80, 80), ("multi-task", "cls", "de"): (71, 71), ("multi-task", "cls", "sw"): (63, 65),
-    ("multi-task", "qa", "en"): (56,), ("multi-task", "qa", "de"): (42,), ("multi-task", "qa", "sw"): (36,),  # one seed
+    ("baseline", "cls", "en"): (80, 82),
+    ("baseline", "cls", "de"): (70, 72),
+    ("baseline", "cls", "sw"): (60, 62),
+    ("baseline", "qa", "en"): (50, 54),
+    ("baseline", "qa", "de"): (40, 40),
+    ("baseline", "qa", "sw"): (30, 34),
+    ("task-a", "cls", "en"): (84, 84),
+    ("task-a", "cls", "de"): (75, 77),
+    ("task-a", "cls", "sw"): (60, 60),
+    ("task-a", "qa", "en"): (52, 52),
+    ("task-a", "qa", "de"): (46, 44),  # task-a / qa / sw: missing
+    ("multi-task", "cls", "en"): (80, 80),
+    ("multi-task", "cls", "de"): (71, 71),
+    ("multi-task", "cls", "sw"): (63, 65),
+    ("multi-task", "qa", "en"): (56,),
+    ("multi-task", "qa", "de"): (42,),
+    ("multi-task", "qa", "sw"): (36,),  # one seed
 }
 
 
 def _row(condition, target, language, split, metric, seed, value):
-    return {"study": "toy", "run_id": f"{condition}-{target}-s{seed}", "condition": condition,
-            "intermediate": "" if condition == "baseline" else condition, "target": target, "language": language,
-            "split": split, "metric": metric, "seed": seed, "value": float(value)}
+    return {
+        "study": "toy",
+        "run_id": f"{condition}-{target}-s{seed}",
+        "condition": condition,
+        "intermediate": "" if condition == "baseline" else condition,
+        "target": target,
+        "language": language,
+        "split": split,
+        "metric": metric,
+        "seed": seed,
+        "value": float(value),
+    }
 
 
 def make_results() -> pd.DataFrame:
@@ -29,9 +50,11 @@ def make_results() -> pd.DataFrame:
     for (condition, target, language), values in SCORES.items():
         for seed, value in enumerate(values):
             if target == "qa":
-                rows += [_row(condition, target, language, "test", "exact_match", seed, value - 10),
-                         _row(condition, target, language, "test", "f1", seed, value + 10),
-                         _row(condition, target, language, "test", "em_f1", seed, value)]
+                rows += [
+                    _row(condition, target, language, "test", "exact_match", seed, value - 10),
+                    _row(condition, target, language, "test", "f1", seed, value + 10),
+                    _row(condition, target, language, "test", "em_f1", seed, value),
+                ]
             else:
                 rows.append(_row(condition, target, language, "test", "accuracy", seed, value))
     # English dev rows used for model selection: must never enter the analysis.
@@ -53,6 +76,7 @@ def _gain(frame, condition, target, language):
 
 
 # ---------------------------------------------------------------------------------------- headline_scores
+
 
 def test_headline_scores_one_row_per_key_and_em_f1_for_qa(results):
     scores = analysis.headline_scores(results)
@@ -87,6 +111,24 @@ def test_headline_priority_order():
     assert scores.loc["ret", "metric"] == "map@20"
 
 
+def test_a_registered_target_s_headline_is_its_declared_metric():
+    """The registry's TaskSpec.metric wins over the priority list (kept for targets the registry does not know)."""
+    rows = [
+        _row("baseline", "mini-udpos", "de", "test", metric, 0, value)
+        for metric, value in (("accuracy", 9), ("f1", 3), ("precision", 1))
+    ]
+    rows += [
+        _row("baseline", "mixed", "de", "test", metric, 0, value) for metric, value in (("f1", 4), ("accuracy", 5))
+    ]
+    scores = analysis.headline_scores(pd.DataFrame(rows)).set_index("target")
+    assert scores.loc["mini-udpos", "metric"] == "f1" and scores.loc["mini-udpos", "value"] == 3  # TaskSpec.metric
+    assert scores.loc["mixed", "metric"] == "accuracy"  # not registered
+    assert analysis.headline_scores(pd.DataFrame(rows), headline={"mini-udpos": "accuracy"}).value.max() == 9
+    lacking = pd.DataFrame([_row("baseline", "mini-xquad", "de", "test", "f1", 0, 1)])
+    with pytest.raises(ValueError, match=r"'mini-xquad': its headline metric 'em_f1' \(TaskSpec.metric\)"):
+        analysis.headline_scores(lacking)
+
+
 def test_headline_errors(results):
     with pytest.raises(ValueError, match="bleu"):
         analysis.headline_scores(results, headline={"qa": "bleu"})
@@ -105,14 +147,24 @@ def test_headline_scores_reads_csv(results, tmp_path):
 
 # ---------------------------------------------------------------------------------------- gain_by_language
 
+
 def test_gain_by_language_hand_computed(results):
     gains = analysis.gain_by_language(results)
     assert list(gains.columns) == ["condition", "target", "language", "gain", "score", "baseline_score", "n_seeds"]
     assert "baseline" not in set(gains.condition)
-    expected = {("task-a", "cls", "en"): 3.0, ("task-a", "cls", "de"): 5.0, ("task-a", "cls", "sw"): -1.0,
-                ("task-a", "qa", "en"): 0.0, ("task-a", "qa", "de"): 5.0,
-                ("multi-task", "cls", "en"): -1.0, ("multi-task", "cls", "de"): 0.0, ("multi-task", "cls", "sw"): 3.0,
-                ("multi-task", "qa", "en"): 4.0, ("multi-task", "qa", "de"): 2.0, ("multi-task", "qa", "sw"): 4.0}
+    expected = {
+        ("task-a", "cls", "en"): 3.0,
+        ("task-a", "cls", "de"): 5.0,
+        ("task-a", "cls", "sw"): -1.0,
+        ("task-a", "qa", "en"): 0.0,
+        ("task-a", "qa", "de"): 5.0,
+        ("multi-task", "cls", "en"): -1.0,
+        ("multi-task", "cls", "de"): 0.0,
+        ("multi-task", "cls", "sw"): 3.0,
+        ("multi-task", "qa", "en"): 4.0,
+        ("multi-task", "qa", "de"): 2.0,
+        ("multi-task", "qa", "sw"): 4.0,
+    }
     assert len(gains) == len(expected)
     for key, gain in expected.items():
         row = _gain(gains, *key)
@@ -152,6 +204,7 @@ def test_gain_by_language_other_baseline_and_missing_baseline(results):
 
 # ---------------------------------------------------------------------------------------- gain_by_target
 
+
 def test_gain_by_target_zero_shot_default(results):
     wide = analysis.gain_by_target(results)
     assert list(wide.index) == ["task-a", "multi-task"]
@@ -183,6 +236,7 @@ def test_gain_by_target_only_baseline_is_empty(results):
 
 # ---------------------------------------------------------------------------------------- transfer gap
 
+
 def test_transfer_gap(results):
     gap = analysis.transfer_gap(results).set_index(["condition", "target"])
     assert gap.loc[("baseline", "cls"), "gap"] == pytest.approx(81 - (71 + 61) / 2)
@@ -196,6 +250,7 @@ def test_transfer_gap(results):
 
 # ---------------------------------------------------------------------------------------- ordering
 
+
 def test_condition_order():
     conditions = ["multi-task", "xnli", "baseline", "mnli", "squad", "mnli"]
     assert analysis.condition_order(conditions) == ["baseline", "mnli", "squad", "xnli", "multi-task"]
@@ -208,11 +263,17 @@ def test_language_order():
     similarity = {"sw": 0.1, "de": 0.9, "ar": 0.5, "en": 1.0}
     assert analysis.language_order(["sw", "de", "en", "ar"], similarity) == ["en", "de", "ar", "sw"]
     # languages without a similarity come last, alphabetically; ties alphabetically
-    assert analysis.language_order(["zh", "sw", "de", "en", "ar"], {"sw": 0.5, "de": 0.5}) == \
-        ["en", "de", "sw", "ar", "zh"]
+    assert analysis.language_order(["zh", "sw", "de", "en", "ar"], {"sw": 0.5, "de": 0.5}) == [
+        "en",
+        "de",
+        "sw",
+        "ar",
+        "zh",
+    ]
 
 
 # ---------------------------------------------------------------------------------------- intervals
+
 
 def test_gain_intervals_per_target_match_gain_by_target(results):
     intervals = analysis.gain_intervals(results, n_boot=300).set_index(["condition", "target"])
@@ -233,8 +294,9 @@ def test_gain_intervals_per_language_need_two_seeds(results):
     per_language = analysis.gain_intervals(results, by="language", n_boot=200)
     gains = analysis.gain_by_language(results)
     assert len(per_language) == len(gains)
-    row = per_language[(per_language.condition == "task-a") & (per_language.target == "cls")
-                       & (per_language.language == "de")].iloc[0]
+    row = per_language[
+        (per_language.condition == "task-a") & (per_language.target == "cls") & (per_language.language == "de")
+    ].iloc[0]
     assert row.gain == pytest.approx(5.0)
     # multi-task has one seed on qa: no interval there, never significant; two seeds on cls: intervals
     multi = per_language[per_language.condition == "multi-task"]
@@ -254,34 +316,46 @@ def test_add_em_f1_only_where_missing():
 
 # ---------------------------------------------------------------------------------------- published numbers
 
+
 def test_published_numbers_have_sources_and_the_documented_values():
-    table = analysis.load_published()
+    table = published.load_published()
     assert table["citation"].str.len().gt(10).all() and table["source"].notna().all()
     assert set(table["split"]) == {"test", "dev"}
     jiant = table[table.source == "jiant_pr128"]
     assert jiant[jiant.task == "tatoeba"].language.nunique() == 36
-    assert jiant[jiant.task == "tatoeba"].value.mean() == pytest.approx(31.0, abs=0.05)   # jiant-dev PR #128: mean 31.0
+    assert jiant[jiant.task == "tatoeba"].value.mean() == pytest.approx(31.0, abs=0.05)  # jiant-dev PR #128: mean 31.0
     assert jiant[jiant.task == "bucc2018"].value.mean() == pytest.approx(71.5, abs=0.05)  # jiant-dev PR #128: mean 71.5
-    gains = analysis.published_gains()
-    assert gains.loc[analysis.PUBLISHED_LABELS["mt5_readme"], "tydiqa"] == pytest.approx(76.0 - 65.1)
-    assert gains.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "panx"] == pytest.approx(64.0 - 65.4)
-    assert gains.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "xquad"] == pytest.approx(78.7 - 76.6)
-    assert math.isnan(gains.loc[analysis.PUBLISHED_LABELS["mt5_readme"], "udpos"])
+    gains = published.published_gains()
+    assert gains.loc[published.PUBLISHED_LABELS["mt5_readme"], "tydiqa"] == pytest.approx(76.0 - 65.1)
+    assert gains.loc[published.PUBLISHED_LABELS["rembert_t16"], "panx"] == pytest.approx(64.0 - 65.4)
+    assert gains.loc[published.PUBLISHED_LABELS["rembert_t16"], "xquad"] == pytest.approx(78.7 - 76.6)
+    assert math.isnan(gains.loc[published.PUBLISHED_LABELS["mt5_readme"], "udpos"])
     assert gains[["bucc2018", "tatoeba"]].isna().all().all()  # submission's retrieval test numbers: not found
-    em = analysis.published_gains(metric_for_qa="exact_match")
-    assert em.loc[analysis.PUBLISHED_LABELS["rembert_t16"], "tydiqa"] == pytest.approx(59.5 - 45.0)
+    em = published.published_gains(metric_for_qa="exact_match")
+    assert em.loc[published.PUBLISHED_LABELS["rembert_t16"], "tydiqa"] == pytest.approx(59.5 - 45.0)
 
 
 def test_the_evaluation_split_is_the_tasks_declared_one_where_the_results_hold_it():
     from xlib.analysis import headline_scores
 
-    rows = [{"condition": "baseline", "target": target, "language": lang, "split": split, "metric": "accuracy",
-             "seed": 0, "value": 50.0}
-            for target in ("mini-xnli", "not-registered")
-            for split, langs in (("test", ["en"]), ("validation", ["en", "sva"]))
-            for lang in langs]
+    rows = [
+        {
+            "condition": "baseline",
+            "target": target,
+            "language": lang,
+            "split": split,
+            "metric": "accuracy",
+            "seed": 0,
+            "value": 50.0,
+        }
+        for target in ("mini-xnli", "not-registered")
+        for split, langs in (("test", ["en"]), ("validation", ["en", "sva"]))
+        for lang in langs
+    ]
     splits = headline_scores(pd.DataFrame(rows)).groupby("target")["split"].first().to_dict()
-    assert splits == {"mini-xnli": "test",              # TaskSpec.eval_split, though scored in fewer languages
-                      "not-registered": "validation"}   # no spec: the split scored in the most languages
-    only_validation = [r for r in rows if r["split"] == "validation"]   # a params file chose validation
+    assert splits == {
+        "mini-xnli": "test",  # TaskSpec.eval_split, though scored in fewer languages
+        "not-registered": "validation",
+    }  # no spec: the split scored in the most languages
+    only_validation = [r for r in rows if r["split"] == "validation"]  # a params file chose validation
     assert set(headline_scores(pd.DataFrame(only_validation))["split"]) == {"validation"}

@@ -1,5 +1,6 @@
 """The controls' machinery on the smoke study: the shuffled-label condition trains on permuted labels,
 translate-train trains on every language it names."""
+
 from collections import Counter
 from pathlib import Path
 
@@ -31,9 +32,11 @@ def trained_examples(monkeypatch, tmp_path, condition: dict) -> list[dict]:
 
     def stop(*_args, **_kwargs):
         raise Stop
+
     monkeypatch.setattr(pipeline, "featurize_cached", capture)
     monkeypatch.setattr(pipeline, "train", stop)
     from xlib.study import smoke_model
+
     with pytest.raises(Stop):
         pipeline.run({**run.parameters, "encoder": smoke_model()}, str(tmp_path))
     return seen
@@ -46,11 +49,11 @@ def test_shuffled_condition_trains_on_permuted_labels(monkeypatch, tmp_path):
     assert [e["id"] for e in shuffled] == [e["id"] for e in original]
     assert [(e["text"], e["text_pair"]) for e in shuffled] == [(e["text"], e["text_pair"]) for e in original]
     before, after = [e["label"] for e in original], [e["label"] for e in shuffled]
-    assert Counter(after) == Counter(before)                    # a permutation: the same label counts
+    assert Counter(after) == Counter(before)  # a permutation: the same label counts
     agree = sum(a == b for a, b in zip(before, after)) / len(before)
-    assert agree < 0.5, agree                                  # 3 balanced labels: about 1/3 agree by chance
+    assert agree < 0.5, agree  # 3 balanced labels: about 1/3 agree by chance
     again = trained_examples(monkeypatch, tmp_path, {"tasks": ["mini-mnli"], "shuffle_labels": True})
-    assert [e["label"] for e in again] == after                # seeded
+    assert [e["label"] for e in again] == after  # seeded
     plain = trained_examples(monkeypatch, tmp_path, {"tasks": ["mini-mnli"], "shuffle_labels": False})
     assert [e["label"] for e in plain] == before
 
@@ -73,6 +76,7 @@ def test_translate_train_reads_every_language(monkeypatch, tmp_path):
 def test_shuffled_labels_rejected_for_tasks_without_one_label(tmp_path):
     from xlib.conditions import condition_errors
     from xlib.tasks import all_tasks
+
     TASKS = all_tasks()
     errors = condition_errors("c", {"tasks": ["mini-squad"], "shuffle_labels": True}, TASKS)
     assert any("conditions.c.shuffle_labels" in e and "mini-squad" in e for e in errors), errors

@@ -1,4 +1,5 @@
 """Error analysis of kept predictions (xlib.errors), on every fixture task's run and on two conditions."""
+
 import pandas as pd
 import pytest
 
@@ -13,9 +14,20 @@ def study(tiny_model_dir, tmp_path_factory):
     return root
 
 
-@pytest.mark.parametrize("task,which", [("xnli", "label"), ("xcopa", "label"), ("udpos", "tags"), ("panx", "tags"),
-                                        ("mlqa", "answers"), ("tatoeba", "ranking"), ("mewslix", "ranking"),
-                                        ("lareqa", "ranking"), ("bucc2018", "ranking")])
+@pytest.mark.parametrize(
+    "task,which",
+    [
+        ("xnli", "label"),
+        ("xcopa", "label"),
+        ("udpos", "tags"),
+        ("panx", "tags"),
+        ("mlqa", "answers"),
+        ("tatoeba", "ranking"),
+        ("mewslix", "ranking"),
+        ("lareqa", "ranking"),
+        ("bucc2018", "ranking"),
+    ],
+)
 def test_each_kind_gets_its_tables(study, task, which):
     records = errors.load_run(study, "baseline", task)
     assert errors.kind(records) == which
@@ -27,22 +39,39 @@ def test_each_kind_gets_its_tables(study, task, which):
 
 
 def test_tables_count_what_they_say():
-    records = pd.DataFrame({"id": ["a", "b", "c", "d"], "language": "de", "split": "test",
-                            "gold": ["x", "x", "y", "y"], "prediction": ["x", "y", "x", "y"],
-                            "confidence": [0.9, 0.8, 0.95, 0.6], "score": [100.0, 0, 0, 100.0]})
+    records = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "language": "de",
+            "split": "test",
+            "gold": ["x", "x", "y", "y"],
+            "prediction": ["x", "y", "x", "y"],
+            "confidence": [0.9, 0.8, 0.95, 0.6],
+            "score": [100.0, 0, 0, 100.0],
+        }
+    )
     matrix = errors.confusion_matrix(records)
     assert matrix.loc["x", "y"] == 1 and matrix.loc["y", "x"] == 1 and matrix.to_numpy().trace() == 2
     assert errors.confident_mistakes(records)["id"].tolist() == ["c", "b"]
-    tags = pd.DataFrame({"id": ["s1", "s2"], "language": "de", "split": "test",
-                         "gold": [["NOUN", "VERB", "NOUN"], ["ADJ", "NOUN"]],
-                         "prediction": [["NOUN", "NOUN", "NOUN"], ["NOUN", "NOUN"]], "tp": [0, 0], "n_pred": [1, 1],
-                         "n_gold": [2, 2]})
+    tags = pd.DataFrame(
+        {
+            "id": ["s1", "s2"],
+            "language": "de",
+            "split": "test",
+            "gold": [["NOUN", "VERB", "NOUN"], ["ADJ", "NOUN"]],
+            "prediction": [["NOUN", "NOUN", "NOUN"], ["NOUN", "NOUN"]],
+            "tp": [0, 0],
+            "n_pred": [1, 1],
+            "n_gold": [2, 2],
+        }
+    )
     scores = errors.tag_scores(tags).set_index("tag")
     assert scores.loc["NOUN", "precision"] == pytest.approx(60.0) and scores.loc["NOUN", "recall"] == 100.0
     confused = errors.confused_tags(tags)
     assert confused.iloc[0][["gold", "predicted", "count"]].tolist() in (["ADJ", "NOUN", 1], ["VERB", "NOUN", 1])
-    ranks = errors.gold_ranks(pd.DataFrame({"id": ["q1", "q2"], "language": "de", "prediction": [["e", "g"], ["e"]],
-                                            "gold": [["g"], ["z"]]}))
+    ranks = errors.gold_ranks(
+        pd.DataFrame({"id": ["q1", "q2"], "language": "de", "prediction": [["e", "g"], ["e"]], "gold": [["g"], ["z"]]})
+    )
     assert ranks["rank"].iloc[0] == 2 and pd.isna(ranks["rank"].iloc[1])
 
 

@@ -1,19 +1,28 @@
 """Executors: the same tiny study through local, Ray (a real two-node cluster) and submitit gives
 the same results.csv; a killed Ray worker loses nothing; the sbatch scripts ask for what the
 params request, with afterok dependencies, and a rerun submits only what is neither done nor queued."""
+
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from helpers_cluster import TINY, RayCluster, assert_same_study, run_cli, study_env
-from xlib.params import load_params
+from xlib.params import load, load_params
 from xlib.planning import plan
 
-GPU_CLUSTER = {"gpus": 1, "cpus": 4, "memory_gb": 16, "time_min": 90, "partition": "gpu", "account": "proj",
-               "qos": "high"}
+GPU_CLUSTER = {
+    "gpus": 1,
+    "cpus": 4,
+    "memory_gb": 16,
+    "time_min": 90,
+    "partition": "gpu",
+    "account": "proj",
+    "qos": "high",
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +40,9 @@ def ray_cluster():
 
 @pytest.mark.slow
 def test_ray_two_node_cluster_gives_the_local_results(tmp_path, ray_cluster, tiny_local_results):
-    out = run_cli("run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "ray",
-                  "--address", ray_cluster.address)
+    out = run_cli(
+        "run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "ray", "--address", ray_cluster.address
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "submitted 5 Ray tasks" in out.stdout
     assert_same_study(tiny_local_results, tmp_path)
@@ -46,15 +56,31 @@ def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, t
     import psutil
 
     victim = "target--baseline--mini-xnli--s0"
-    proc = subprocess.Popen([sys.executable, "-m", "xlib", "run", str(TINY), "--runs-dir", str(tmp_path),
-                             "--no-figures", "--executor", "ray", "--address", ray_cluster.address],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, **study_env(tmp_path)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "xlib",
+            "run",
+            str(TINY),
+            "--runs-dir",
+            str(tmp_path),
+            "--no-figures",
+            "--executor",
+            "ray",
+            "--address",
+            ray_cluster.address,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **study_env(tmp_path)},
+    )
     marker = tmp_path / "tiny" / ".running" / f"{victim}.json"
     deadline = time.time() + 300
     while not marker.exists() and time.time() < deadline:
         time.sleep(0.2)
-    time.sleep(3)   # the notebook kernel is up and working
+    time.sleep(3)  # the notebook kernel is up and working
     pid = json.loads(marker.read_text())["pid"]
     worker = psutil.Process(pid)
     assert pid in ray_cluster.pids() and worker.cmdline()[0].startswith("ray::"), worker.cmdline()
@@ -64,15 +90,16 @@ def test_killed_ray_worker_loses_and_duplicates_nothing(tmp_path, ray_cluster, t
     output, _ = proc.communicate(timeout=600)
     assert not worker.is_running()
     assert proc.returncode == 0, output[-3000:]
-    assert "retries remaining" in output    # Ray's own report of the lost worker and its retry
+    assert "retries remaining" in output  # Ray's own report of the lost worker and its retry
     assert_same_study(tiny_local_results, tmp_path)
     assert not list((tmp_path / "tiny").glob(".tmp-*"))
 
 
 @pytest.mark.slow
 def test_submitit_local_executor_gives_the_local_results(tmp_path, tiny_local_results):
-    out = run_cli("run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "slurm",
-                  "--submitit-cluster", "local")
+    out = run_cli(
+        "run", TINY, "--runs-dir", tmp_path, "--no-figures", "--executor", "slurm", "--submitit-cluster", "local"
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert_same_study(tiny_local_results, tmp_path)
 
@@ -115,18 +142,26 @@ def _scripts(root: Path) -> dict[str, str]:
 def test_sbatch_scripts_request_the_resources_and_dependencies(tmp_path, fake_slurm):
     from xlib.executors import slurm
 
-    params = {**load_params(TINY), "cluster": GPU_CLUSTER}
-    runs = plan(params, tmp_path, base_model="/models/base")
+    study = replace(load(TINY), cluster=GPU_CLUSTER)
+    runs = plan(study, tmp_path, base_model="/models/base")
     root = tmp_path / "tiny"
     root.mkdir()
-    assert slurm.run_grid(runs, root, params=params) is None
+    assert slurm.run_grid(runs, root, study=study) is None
     scripts = _scripts(root)
     assert set(scripts) == {r.run_id for r in runs}
     job_of = {r["run_id"]: r["job_id"] for r in map(json.loads, (p.read_text() for p in (root / ".slurm").glob("*")))}
     for run in runs:
         text = scripts[run.run_id]
-        for line in ("--gpus-per-node=1", "--cpus-per-task=4", "--mem=16G", "--time=90", "--partition=gpu",
-                     "--account=proj", "--qos=high", "--kill-on-invalid-dep=yes"):
+        for line in (
+            "--gpus-per-node=1",
+            "--cpus-per-task=4",
+            "--mem=16G",
+            "--time=90",
+            "--partition=gpu",
+            "--account=proj",
+            "--qos=high",
+            "--kill-on-invalid-dep=yes",
+        ):
             assert f"#SBATCH {line}\n" in text, (run.run_id, line)
         if run.depends_on:
             assert f"#SBATCH --dependency=afterok:{job_of[run.depends_on]}\n" in text
@@ -138,11 +173,15 @@ def test_sbatch_scripts_request_the_resources_and_dependencies(tmp_path, fake_sl
 def test_command_line_overrides_the_cluster_block(tmp_path, fake_slurm):
     from xlib.executors import slurm
 
-    params = {**load_params(TINY), "cluster": GPU_CLUSTER}
+    study = replace(load(TINY), cluster=GPU_CLUSTER)
     root = tmp_path / "tiny"
     root.mkdir()
-    slurm.run_grid(plan(params, tmp_path, base_model="/m")[:1], root, params=params,
-                   sbatch={"partition": "debug", "time_min": 10, "gpus": None})
+    slurm.run_grid(
+        plan(study, tmp_path, base_model="/m")[:1],
+        root,
+        study=study,
+        sbatch={"partition": "debug", "time_min": 10, "gpus": None},
+    )
     (text,) = _scripts(root).values()
     assert "--partition=debug\n" in text and "--time=10\n" in text and "--gpus-per-node=1\n" in text
 
@@ -151,11 +190,11 @@ def test_rerun_submits_only_what_is_neither_finished_nor_queued(tmp_path, fake_s
     from xlib.executors import slurm
     from xlib.rundir import write_report
 
-    params = load_params(TINY)
-    runs = plan(params, tmp_path, base_model="/m")
+    study = load(TINY)
+    runs = plan(study, tmp_path, base_model="/m")
     root = tmp_path / "tiny"
     root.mkdir()
-    slurm.run_grid(runs, root, params=params)
+    slurm.run_grid(runs, root, study=study)
     job_of = {r["run_id"]: r["job_id"] for r in map(json.loads, (p.read_text() for p in (root / ".slurm").glob("*")))}
     # Slurm says: phase (ii) still running, baseline xnli FAILED, baseline tatoeba finished, the rest pending
     done = "target--baseline--mini-tatoeba--s0"
@@ -163,11 +202,12 @@ def test_rerun_submits_only_what_is_neither_finished_nor_queued(tmp_path, fake_s
     write_report(root / done, {"rows": []})
     (root / done / "run.json").write_text("{}")
     states = {rid: "PENDING" for rid in job_of}
-    states.update({"intermediate--mini-mnli--s0": "RUNNING", "target--baseline--mini-xnli--s0": "FAILED",
-                   done: "COMPLETED"})
+    states.update(
+        {"intermediate--mini-mnli--s0": "RUNNING", "target--baseline--mini-xnli--s0": "FAILED", done: "COMPLETED"}
+    )
     (fake_slurm / "states").write_text("".join(f"{job_of[r]} {s}\n" for r, s in states.items()))
     calls_before = (fake_slurm / "calls").read_text().count("\n")
-    slurm.run_grid(runs, root, params=params)
+    slurm.run_grid(runs, root, study=study)
     assert (fake_slurm / "calls").read_text().count("\n") == calls_before + 1
     resubmitted = json.loads((root / ".slurm" / "target--baseline--mini-xnli--s0.json").read_text())
     assert resubmitted["job_id"] != job_of["target--baseline--mini-xnli--s0"]
@@ -180,7 +220,9 @@ def test_each_ray_task_asks_for_the_resources_of_the_params():
 
     params = {**load_params(TINY), "cluster": {"cpus": 4, "gpus": 1, "memory_gb": 16}}
     options = [task_options(r, retries=2) for r in plan(params, "runs", base_model="/m")]
-    assert {(o["num_cpus"], o["num_gpus"], o["memory"], o["max_retries"]) for o in options} == {(4.0, 1.0, 16 * 2**30, 2)}
+    assert {(o["num_cpus"], o["num_gpus"], o["memory"], o["max_retries"]) for o in options} == {
+        (4.0, 1.0, 16 * 2**30, 2)
+    }
     assert "memory" not in task_options(plan(load_params(TINY), "runs", base_model="/m")[0])
 
 

@@ -1,4 +1,5 @@
 """Export in the XTREME-R submission layout: re-read with evaluate.py's rules, re-scored, equal to results.csv."""
+
 import json
 import shutil
 
@@ -17,8 +18,14 @@ TASKS = sorted(FIXTURE_LANGS)
 def study(tiny_model_dir, tmp_path_factory):
     runs = tmp_path_factory.mktemp("export-runs")
     results = write_fixture_runs(tiny_model_dir, runs / "fixtures")
-    params = {"study": "fixtures", "model": "synthetic", "seeds": [0], "conditions": {"baseline": []},
-              "targets": TASKS, "languages": {t: list(l) for t, l in FIXTURE_LANGS.items()}}
+    params = {
+        "study": "fixtures",
+        "model": "synthetic",
+        "seeds": [0],
+        "conditions": {"baseline": []},
+        "targets": TASKS,
+        "languages": {t: list(l) for t, l in FIXTURE_LANGS.items()},
+    }
     return params, runs, results
 
 
@@ -80,8 +87,12 @@ def test_every_fixture_task_exported_reread_and_rescored_equals_results(study, t
         for language in FIXTURE_LANGS[task]:
             name = f"{task}/test-{language}.{suffix.get(task, 'tsv')}"
             value = official_score(task, out / "predictions" / name, out / "labels" / name, language)
-            row = results[(results.target == task) & (results.language == language) & (results.metric == metric)
-                          & (results.split == spec.eval_split)]
+            row = results[
+                (results.target == task)
+                & (results.language == language)
+                & (results.metric == metric)
+                & (results.split == spec.eval_split)
+            ]
             assert len(row) == 1 and value == pytest.approx(row["value"].iloc[0], abs=1e-9), (task, language)
     assert read_label(out / "predictions" / "xnli" / "test-de.tsv")[0] in {"entailment", "neutral", "contradiction"}
     assert set(read_label(out / "predictions" / "pawsx" / "test-de.tsv")) <= {"0", "1"}
@@ -89,17 +100,26 @@ def test_every_fixture_task_exported_reread_and_rescored_equals_results(study, t
 
 def test_cli_export_and_nothing_partial_on_a_missing_language(study, tmp_path):
     from xlib.cli import main
+
     params, runs, _ = study
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump({**params, "targets": ["xnli", "udpos"]}))
-    assert main(["export", str(path), "--condition", "baseline", "--out", str(tmp_path / "ok"), "--runs-dir",
-                 str(runs)]) == 0
+    assert (
+        main(["export", str(path), "--condition", "baseline", "--out", str(tmp_path / "ok"), "--runs-dir", str(runs)])
+        == 0
+    )
     assert sorted(p.name for p in (tmp_path / "ok" / "predictions" / "udpos").iterdir()) == [
-        "test-de.tsv", "test-en.tsv", "test-ru.tsv"]
+        "test-de.tsv",
+        "test-en.tsv",
+        "test-ru.tsv",
+    ]
     assert not (tmp_path / "ok" / "labels").exists()
     wider = {**params, "languages": {**params["languages"], "udpos": ["en", "de", "ru", "fr"]}}
-    with pytest.raises(ExportError, match=r"task 'udpos': no predictions for language 'fr'.*"
-                                          r"target--baseline--udpos--s0/predictions.parquet"):
+    with pytest.raises(
+        ExportError,
+        match=r"task 'udpos': no predictions for language 'fr'.*"
+        r"target--baseline--udpos--s0/predictions.parquet",
+    ):
         export(wider, "baseline", tmp_path / "partial", runs, log=lambda *_: None)
     assert not (tmp_path / "partial").exists() and not list(tmp_path.glob(".partial-*"))
     with pytest.raises(ExportError, match="--strict: study 'fixtures' has no run of XTREME-R task"):
@@ -132,8 +152,11 @@ def test_malformed_partial_and_mixed_runs_directories_are_named(study, tmp_path)
     meta = json.loads(udpos.read_text())
     meta["parameters"]["study"] = "another"
     udpos.write_text(json.dumps(meta))
-    with pytest.raises(ExportError, match=r"run 'target--baseline--udpos--s0': .*run.json belongs to another run: "
-                                          r"study 'another' \(expected 'fixtures'\)"):
+    with pytest.raises(
+        ExportError,
+        match=r"run 'target--baseline--udpos--s0': .*run.json belongs to another run: "
+        r"study 'another' \(expected 'fixtures'\)",
+    ):
         export({**params, "targets": ["udpos"]}, "baseline", tmp_path / "a", copy)
     udpos.write_text("{not json")
     with pytest.raises(ExportError, match="run.json is not readable JSON"):

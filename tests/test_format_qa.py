@@ -1,4 +1,5 @@
 """The extractive QA format on a hand-made XLM-R tokenizer and a tiny random XLM-R (invented text only)."""
+
 import pytest
 import torch
 
@@ -7,8 +8,9 @@ from xlib.formats.base import pad_collate
 from xlib.formats.qa import FORMAT, QAFormat, effective_stride
 from xlib.tasks import TaskSpec
 
-WORDS = ("mola tiku ren sapo vel dunar kis oppa lume tarek nivo bessa "
-         "дома кира лот ψαρι λυκο οδος كتابو مالور 3 7 12").split()
+WORDS = (
+    "mola tiku ren sapo vel dunar kis oppa lume tarek nivo bessa дома кира лот ψαρι λυκο οδος كتابو مالور 3 7 12"
+).split()
 SPEC = TaskSpec(name="toy-qa", format="qa", role="target", languages=("xx",), metric="em_f1")
 MLQA = TaskSpec(name="mlqa", format="qa", role="target", languages=("es", "en"), metric="em_f1")
 
@@ -20,8 +22,13 @@ def tokenizer():
 
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     chars = sorted(set("".join(WORDS)) | set(".,?"))
-    vocab = ([(s, 0.0) for s in specials] + [("▁" + w, -5.0) for w in WORDS] + [(w, -6.0) for w in WORDS]
-             + [("▁", -8.0)] + [(c, -10.0) for c in chars])
+    vocab = (
+        [(s, 0.0) for s in specials]
+        + [("▁" + w, -5.0) for w in WORDS]
+        + [(w, -6.0) for w in WORDS]
+        + [("▁", -8.0)]
+        + [(c, -10.0) for c in chars]
+    )
     tok = XLMRobertaTokenizer(vocab=vocab)
     assert tok.is_fast and tok.tokenize("dunarkis") == ["▁dunar", "kis"]
     return tok
@@ -32,10 +39,18 @@ def model_dir(tokenizer, tmp_path_factory):
     from transformers import XLMRobertaConfig, XLMRobertaForQuestionAnswering
 
     torch.manual_seed(0)
-    cfg = XLMRobertaConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                           intermediate_size=64, max_position_embeddings=514, type_vocab_size=1,
-                           pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
-                           eos_token_id=tokenizer.eos_token_id)
+    cfg = XLMRobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=514,
+        type_vocab_size=1,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+    )
     out = tmp_path_factory.mktemp("tiny-qa")
     XLMRobertaForQuestionAnswering(cfg).save_pretrained(out)
     tokenizer.save_pretrained(out)
@@ -46,8 +61,7 @@ def example(qid, question, context, answer, occurrence=0):
     start = -1
     for _ in range(occurrence + 1):
         start = context.index(answer, start + 1)
-    return {"id": qid, "question": question, "context": context,
-            "answers": {"text": [answer], "answer_start": [start]}}
+    return {"id": qid, "question": question, "context": context, "answers": {"text": [answer], "answer_start": [start]}}
 
 
 SHORT = [
@@ -65,7 +79,7 @@ def long_context():
 
 
 def decoded(feat, tokenizer):
-    ids = feat["input_ids"][feat["start_positions"]:feat["end_positions"] + 1]
+    ids = feat["input_ids"][feat["start_positions"] : feat["end_positions"] + 1]
     return tokenizer.decode(ids).strip()
 
 
@@ -99,8 +113,10 @@ def test_windows_overlap_by_the_effective_stride(tokenizer):
     ex = long_context()
     enc, _ = FORMAT._encode([ex], tokenizer, 32, 128, 64)
     assert effective_stride(128, 32) == 8 and effective_stride(3, 32) == 3
-    ctx = [[o for o, s in zip(enc["offset_mapping"][i], enc.sequence_ids(i)) if s == 1]
-           for i in range(len(enc["input_ids"]))]
+    ctx = [
+        [o for o, s in zip(enc["offset_mapping"][i], enc.sequence_ids(i)) if s == 1]
+        for i in range(len(enc["input_ids"]))
+    ]
     for a, b in zip(ctx, ctx[1:]):
         assert a[-8:] == b[:8]  # the last 8 context tokens of a window open the next one
 
@@ -185,8 +201,11 @@ def test_forced_logits_respect_max_answer_length_and_order(tokenizer):
 
 def test_forced_logits_keep_example_order_across_batches(tokenizer):
     # ψαρι..λυκο (6 + 5) beats vel..λυκο (5 + 5) in the long context
-    model = ForcedQA(tokenizer, start={"vel": 5.0, "ψαρι": 6.0, "كتابو": 5.0, "nivo": 6.0},
-                     end={"dunar": 5.0, "λυκο": 5.0, "كتابو": 4.0, "nivo": 6.0})
+    model = ForcedQA(
+        tokenizer,
+        start={"vel": 5.0, "ψαρι": 6.0, "كتابو": 5.0, "nivo": 6.0},
+        end={"dunar": 5.0, "λυκο": 5.0, "كتابو": 4.0, "nivo": 6.0},
+    )
     examples = SHORT + [long_context()]
     preds = FORMAT.predict(model, tokenizer, examples, SPEC, max_length=32, batch_size=2)
     assert preds[:3] == ["vel dunar", "ψαρι λυκο", "كتابو"]

@@ -1,4 +1,5 @@
 """Featurisation and decoding of the classification, multiple-choice, tagging and retrieval formats."""
+
 import pytest
 import torch
 
@@ -23,7 +24,8 @@ def test_unknown_format_is_named():
 def test_pair_classification_encodes_both_sentences(tok):
     spec = TaskSpec("toy", "classification", "target", ("en",), "accuracy", labels=("a", "b", "c"))
     feats = get_format("classification").featurize(
-        [{"id": "1", "text": "mola tiku", "text_pair": "sapo vel", "label": 2}], tok, spec, 64)
+        [{"id": "1", "text": "mola tiku", "text_pair": "sapo vel", "label": 2}], tok, spec, 64
+    )
     ids = feats[0]["input_ids"]
     assert feats[0]["labels"] == 2
     assert ids[0] == tok.bos_token_id and ids.count(tok.eos_token_id) == 3  # <s> A </s></s> B </s>
@@ -86,6 +88,7 @@ def test_retrieval_finds_identical_sentences(tiny_model_dir, tok):
 def test_ranking_puts_the_identical_candidate_first(tiny_model_dir, tok):
     """LAReQA-style ranking: each query's own text is in the pool, so it ranks first and mAP@20 is 100."""
     from xlib.formats import ranking
+
     spec = TaskSpec("toy-lareqa", "ranking", "target", ("en",), "map@20", trains=False)
     pool = [{"id": f"c{i}", "text": t, "context": "mola"} for i, t in enumerate(["tiku ren", "дома кира", "ψαρι λυκο"])]
     examples = [{"id": f"q{i}", "query": c["text"], "targets": [c["id"]], "pool": pool} for i, c in enumerate(pool)]
@@ -121,8 +124,9 @@ def _official_mine_max(x, y, k=4):
     bwd_scores = score_candidates(y, x, y2x_ind, y2x_mean, x2y_mean)
     fwd_best = x2y_ind[np.arange(x.shape[0]), fwd_scores.argmax(axis=1)]
     bwd_best = y2x_ind[np.arange(y.shape[0]), bwd_scores.argmax(axis=1)]
-    indices = np.stack((np.concatenate((np.arange(x.shape[0]), bwd_best)),
-                        np.concatenate((fwd_best, np.arange(y.shape[0])))), axis=1)
+    indices = np.stack(
+        (np.concatenate((np.arange(x.shape[0]), bwd_best)), np.concatenate((fwd_best, np.arange(y.shape[0])))), axis=1
+    )
     scores = np.concatenate((fwd_scores.max(axis=1), bwd_scores.max(axis=1)))
     out, seen_src, seen_trg = [], set(), set()
     for i in np.argsort(-scores):
@@ -138,10 +142,12 @@ def _official_mine_max(x, y, k=4):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_margin_mining_matches_the_official_algorithm(seed):
     from xlib.formats.mining import margin_mine
+
     g = torch.Generator().manual_seed(seed)
     x = torch.nn.functional.normalize(torch.randn(23, 16, generator=g), dim=-1)
-    y = torch.nn.functional.normalize(torch.cat([x[:15] + 0.3 * torch.randn(15, 16, generator=g),
-                                                 torch.randn(12, 16, generator=g)]), dim=-1)
+    y = torch.nn.functional.normalize(
+        torch.cat([x[:15] + 0.3 * torch.randn(15, 16, generator=g), torch.randn(12, 16, generator=g)]), dim=-1
+    )
     ours = margin_mine(x, y, neighborhood=4)
     official = _official_mine_max(x.double().numpy(), y.double().numpy(), k=4)
     assert [(s, t) for s, t, _ in ours] == [(s, t) for s, t, _ in official]

@@ -1,4 +1,5 @@
 """Hand-computed checks of the official XTREME(-R) metrics, quirks included (invented text only)."""
+
 import math
 
 import pytest
@@ -8,8 +9,13 @@ from xlib import metrics
 
 def squad(*qas):
     """A one-article SQuAD dataset from (id, [gold answers]) pairs."""
-    return [{"paragraphs": [{"context": "", "qas": [{"id": qid, "answers": [{"text": t} for t in golds]}
-                                                    for qid, golds in qas]}]}]
+    return [
+        {
+            "paragraphs": [
+                {"context": "", "qas": [{"id": qid, "answers": [{"text": t} for t in golds]} for qid, golds in qas]}
+            ]
+        }
+    ]
 
 
 # ----------------------------------------------------------------------------- accuracy / retrieval
@@ -192,8 +198,12 @@ def test_bucc_f1_sets_of_pairs():
 # ----------------------------------------------------------------------------- Mewsli-X
 def test_mewslix_mrr_at_20():
     gold = {"m1": ["Q1"], "m2": ["Q2 "], "m3": ["Q3"], "m4": ["Q4"]}
-    preds = {"m1": ["Q1", "Q9"], "m2": ["Q8", "Q2"], "m3": [f"Q{100 + i}" for i in range(20)] + ["Q3"],
-             "m5": ["Q5"]}  # m3's gold at rank 21, m4 unpredicted, m5 has no gold
+    preds = {
+        "m1": ["Q1", "Q9"],
+        "m2": ["Q8", "Q2"],
+        "m3": [f"Q{100 + i}" for i in range(20)] + ["Q3"],
+        "m5": ["Q5"],
+    }  # m3's gold at rank 21, m4 unpredicted, m5 has no gold
     out = metrics.mewslix_map_at_k(gold, preds)
     assert list(out) == ["map@20"]
     assert out["map@20"] == pytest.approx(100 * (1 + 0.5 + 0 + 0) / 4)

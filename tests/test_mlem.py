@@ -1,4 +1,5 @@
 """xlib.mlem: hand-computed MLEM on a small table, and the properties docs/mlem.md pins down."""
+
 import math
 
 import numpy as np
@@ -9,22 +10,44 @@ from xlib import bootstrap, mlem, scores
 
 # One seed. t1 and t2 are accuracy tasks; "baseline" has no t2 score in sw (a missing cell).
 HAND = {
-    ("baseline", "t1", "en"): 80, ("baseline", "t1", "de"): 60, ("baseline", "t1", "sw"): 50,
-    ("baseline", "t2", "en"): 50, ("baseline", "t2", "de"): 30,
-    ("k", "t1", "en"): 90, ("k", "t1", "de"): 70, ("k", "t1", "sw"): 40,
-    ("k", "t2", "en"): 70, ("k", "t2", "de"): 30, ("k", "t2", "sw"): 50,
+    ("baseline", "t1", "en"): 80,
+    ("baseline", "t1", "de"): 60,
+    ("baseline", "t1", "sw"): 50,
+    ("baseline", "t2", "en"): 50,
+    ("baseline", "t2", "de"): 30,
+    ("k", "t1", "en"): 90,
+    ("k", "t1", "de"): 70,
+    ("k", "t1", "sw"): 40,
+    ("k", "t2", "en"): 70,
+    ("k", "t2", "de"): 30,
+    ("k", "t2", "sw"): 50,
 }
 # Joint min-max by hand: t1 spans 40..90, t2 spans 30..70.
 #   baseline: t1 en .8 de .4 sw .2 | t2 en .5 de 0     -> A: en .65, de .2, sw .2 (coverage 1)
 #   k:        t1 en 1. de .6 sw 0. | t2 en 1. de 0 sw .5 -> A: en 1.0, de .3, sw .25
-A_HAND = {("baseline", "en"): 0.65, ("baseline", "de"): 0.2, ("baseline", "sw"): 0.2,
-          ("k", "en"): 1.0, ("k", "de"): 0.3, ("k", "sw"): 0.25}
+A_HAND = {
+    ("baseline", "en"): 0.65,
+    ("baseline", "de"): 0.2,
+    ("baseline", "sw"): 0.2,
+    ("k", "en"): 1.0,
+    ("k", "de"): 0.3,
+    ("k", "sw"): 0.25,
+}
 
 
 def _row(condition, target, language, value, seed=0, split="test", metric="accuracy"):
-    return {"study": "toy", "run_id": f"{condition}-{target}-s{seed}", "condition": condition,
-            "intermediate": "" if condition == "baseline" else condition, "target": target,
-            "language": language, "split": split, "metric": metric, "seed": seed, "value": float(value)}
+    return {
+        "study": "toy",
+        "run_id": f"{condition}-{target}-s{seed}",
+        "condition": condition,
+        "intermediate": "" if condition == "baseline" else condition,
+        "target": target,
+        "language": language,
+        "split": split,
+        "metric": metric,
+        "seed": seed,
+        "value": float(value),
+    }
 
 
 def hand_results() -> pd.DataFrame:
@@ -33,15 +56,28 @@ def hand_results() -> pd.DataFrame:
     return pd.DataFrame(rows).sample(frac=1.0, random_state=1).reset_index(drop=True)
 
 
-def random_results(seed: int, conditions=("baseline", "k", "j"), seeds=(0, 1), targets=("t1", "t2", "t3"),
-                   languages=("en", "de", "sw", "fi", "ja"), missing: float = 0.15) -> pd.DataFrame:
+def random_results(
+    seed: int,
+    conditions=("baseline", "k", "j"),
+    seeds=(0, 1),
+    targets=("t1", "t2", "t3"),
+    languages=("en", "de", "sw", "fi", "ja"),
+    missing: float = 0.15,
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    rows = [_row(c, t, l, rng.uniform(10, 90), seed=s) for c in conditions for s in seeds for t in targets
-            for l in languages if rng.random() >= missing]
+    rows = [
+        _row(c, t, l, rng.uniform(10, 90), seed=s)
+        for c in conditions
+        for s in seeds
+        for t in targets
+        for l in languages
+        if rng.random() >= missing
+    ]
     return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------------------------ hand-computed values
+
 
 def test_language_aggregates_hand_computed():
     agg = mlem.language_aggregates(hand_results()).set_index(["condition", "language"])
@@ -91,8 +127,7 @@ def test_none_normalisation_is_score_over_100():
 
 
 def test_seeds_are_averaged_before_languages():
-    rows = [_row("baseline", "t", l, v, seed=s) for (l, s, v) in
-            (("en", 0, 10), ("en", 1, 30), ("de", 0, 20))]
+    rows = [_row("baseline", "t", l, v, seed=s) for (l, s, v) in (("en", 0, 10), ("en", 1, 30), ("de", 0, 20))]
     rows += [_row("k", "t", l, 50) for l in ("en", "de")]
     table = mlem.mlem(pd.DataFrame(rows), normalize="none", n_boot=10).set_index("condition")
     assert table.loc["baseline", "mlem"] == pytest.approx(((10 + 30) / 2 + 20) / 2 / 100)
@@ -100,8 +135,11 @@ def test_seeds_are_averaged_before_languages():
 
 
 def test_qa_cells_use_em_f1_and_perturbed_rows_are_ignored():
-    rows = [_row("baseline", "qa", "de", 40, metric="exact_match"), _row("baseline", "qa", "de", 60, metric="f1"),
-            _row("baseline", "qa", "de", 5, split="test-char", metric="exact_match")]
+    rows = [
+        _row("baseline", "qa", "de", 40, metric="exact_match"),
+        _row("baseline", "qa", "de", 60, metric="f1"),
+        _row("baseline", "qa", "de", 5, split="test-char", metric="exact_match"),
+    ]
     cells = mlem.cell_scores(pd.DataFrame(rows))
     assert len(cells) == 1 and cells.iloc[0]["metric"] == "em_f1" and cells.iloc[0]["score"] == 50.0
 
@@ -117,6 +155,7 @@ def test_bad_options_and_baseline():
 
 # ------------------------------------------------------------------------------------ the specified properties
 
+
 @pytest.mark.parametrize("trial", range(3))
 def test_single_condition_per_condition_minmax_best_language_scores_one(trial):
     results = random_results(trial, conditions=("baseline",), seeds=(0,))
@@ -129,7 +168,8 @@ def test_single_condition_per_condition_minmax_best_language_scores_one(trial):
 def test_per_condition_mode_normalises_each_condition_on_its_own():
     joint = mlem.mlem(hand_results(), mode="joint", n_boot=10).set_index("condition")
     own = mlem.normalize(mlem.cell_scores(hand_results()), "minmax", "per_condition").set_index(
-        ["condition", "target", "language"])["normalized"]
+        ["condition", "target", "language"]
+    )["normalized"]
     assert own[("baseline", "t1", "en")] == 1.0 and own[("k", "t1", "en")] == 1.0  # each its own best
     assert own[("baseline", "t2", "de")] == 0.0 and own[("k", "t2", "sw")] == pytest.approx(0.5)
     assert joint.loc["k", "delta"] > 0
@@ -147,8 +187,13 @@ def test_adding_a_constant_raises_mlem_and_keeps_language_order_per_task(normali
     # inside condition k, every task ranks its languages (and seeds) exactly as before
     cells = [mlem.normalize(mlem.cell_scores(r), normalize, "joint") for r in (results, shifted)]
     for target in ("t1", "t2", "t3"):
-        ranks = [c[(c.condition == "k") & (c.target == target)].sort_values(["seed", "language"])["normalized"]
-                 .rank(method="min").to_numpy() for c in cells]
+        ranks = [
+            c[(c.condition == "k") & (c.target == target)]
+            .sort_values(["seed", "language"])["normalized"]
+            .rank(method="min")
+            .to_numpy()
+            for c in cells
+        ]
         if normalize != "zscore":  # z-scores clip at +-2, which may tie two cells: ties only, never a swap
             assert (ranks[0] == ranks[1]).all()
         else:
@@ -168,8 +213,9 @@ def test_adding_a_constant_keeps_the_order_of_the_language_aggregate_without_res
 
 def test_missing_cells_never_count_as_zero():
     results = random_results(3, missing=0.0)
-    dropped = results.drop(index=results[(results.condition == "k") & (results.target == "t1")
-                                         & (results.language == "de")].index)
+    dropped = results.drop(
+        index=results[(results.condition == "k") & (results.target == "t1") & (results.language == "de")].index
+    )
     agg = mlem.language_aggregates(dropped, "none").set_index(["condition", "language"])
     kept = dropped[(dropped.condition == "k") & (dropped.language == "de")]
     expected = kept.groupby("seed")["value"].mean().mean() / 100
@@ -206,7 +252,7 @@ def test_language_gains_intervals_need_two_seeds():
     gains = mlem.language_gains(two, n_boot=200)
     assert gains["ci_low"].notna().all()
     assert (gains["significant"] == ((gains.ci_low > 0) | (gains.ci_high < 0))).all()
-    strict = mlem.language_gains(two, n_boot=200, level=1 - 0.05 / len(gains))   # Bonferroni over the cells
+    strict = mlem.language_gains(two, n_boot=200, level=1 - 0.05 / len(gains))  # Bonferroni over the cells
     assert (strict["ci_low"] <= gains["ci_low"]).all() and (strict["ci_high"] >= gains["ci_high"]).all()
     assert (strict["ci_high"] - strict["ci_low"]).sum() > (gains["ci_high"] - gains["ci_low"]).sum()
     assert strict["significant"].sum() <= gains["significant"].sum()
@@ -226,12 +272,17 @@ def test_strong_effect_is_significant():
 
 # ------------------------------------------------------------------------------------ MLEM-R
 
+
 def _perturbed_results():
     rows = [_row(c, t, l, v) for (c, t, l), v in HAND.items()]
     # k loses 10% under char and 30% under word in t1/en: mean perturbed = 90 * (0.9 + 0.7) / 2 = 72
-    rows += [_row("k", "t1", "en", 81, split="test-char"), _row("k", "t1", "en", 63, split="test-word"),
-             _row("k", "t2", "en", 35, split="test-char"),
-             _row("baseline", "t1", "en", 80, split="test-char"), _row("baseline", "t1", "de", 30, split="test-char")]
+    rows += [
+        _row("k", "t1", "en", 81, split="test-char"),
+        _row("k", "t1", "en", 63, split="test-word"),
+        _row("k", "t2", "en", 35, split="test-char"),
+        _row("baseline", "t1", "en", 80, split="test-char"),
+        _row("baseline", "t1", "de", 30, split="test-char"),
+    ]
     return pd.DataFrame(rows)
 
 
@@ -259,6 +310,7 @@ def test_robustness_without_perturbed_rows_is_empty():
 
 # ------------------------------------------------------------------------------------ MLEM-S
 
+
 def test_similarity_correlation_hand_made():
     languages = ["en", "de", "sw", "fi", "ja"]
     similarity = {"de": 0.9, "fi": 0.6, "sw": 0.4, "ja": 0.2}
@@ -266,7 +318,7 @@ def test_similarity_correlation_hand_made():
     for l in languages:
         s = similarity.get(l, 1.0)
         rows.append(_row("baseline", "t", l, 20 + 60 * s))
-        rows.append(_row("k", "t", l, 30 + 50 * s ** 2))       # monotone, not linear
+        rows.append(_row("k", "t", l, 30 + 50 * s**2))  # monotone, not linear
         rows.append(_row("baseline", "u", l, 50))
         rows.append(_row("k", "u", l, 50))
     table = mlem.similarity_correlation(pd.DataFrame(rows), similarity, n_boot=200)
@@ -283,12 +335,14 @@ def test_similarity_correlation_hand_made():
 def test_correlation_interval_spearman_ties_and_reproducible():
     r, low, high = bootstrap.correlation_interval([1, 2, 2, 3], [10, 20, 20, 40], "spearman", n_boot=50, seed=0)
     assert r == pytest.approx(1.0)
-    assert bootstrap.correlation_interval([1, 2, 3, 4, 5], [2, 1, 4, 3, 5], "pearson", n_boot=100, seed=3) == \
-        bootstrap.correlation_interval([1, 2, 3, 4, 5], [2, 1, 4, 3, 5], "pearson", n_boot=100, seed=3)
+    assert bootstrap.correlation_interval(
+        [1, 2, 3, 4, 5], [2, 1, 4, 3, 5], "pearson", n_boot=100, seed=3
+    ) == bootstrap.correlation_interval([1, 2, 3, 4, 5], [2, 1, 4, 3, 5], "pearson", n_boot=100, seed=3)
     assert math.isnan(bootstrap.correlation_interval([1, 1, 1], [1, 2, 3])[0])
 
 
 # ------------------------------------------------------------------------------------ reported beside MLEM
+
 
 def test_fairness_and_gini_by_hand():
     assert scores.gini([1, 1, 1, 1]) == 0.0
@@ -322,7 +376,7 @@ def test_lextreme_score_by_hand():
     assert table.loc["baseline", "lextreme"] == pytest.approx(2 * task * language / (task + language))
 
 
-@pytest.mark.filterwarnings("ignore:XTREME-R score")   # a hand-made table with two languages per task
+@pytest.mark.filterwarnings("ignore:XTREME-R score")  # a hand-made table with two languages per task
 def test_xtreme_r_score_by_hand():
     rows = [_row("baseline", "xnli", l, v) for l, v in (("en", 80), ("de", 70))]
     rows += [_row("baseline", "xcopa", l, v) for l, v in (("et", 60), ("sw", 50))]
@@ -340,17 +394,22 @@ def test_xtreme_r_score_by_hand():
 
 def test_xtreme_r_score_averages_a_task_over_its_official_languages_only():
     from xlib.tasks import get_task
+
     langs = get_task("xcopa").languages
     rows = [_row("baseline", "xcopa", l, 60.0 + i) for i, l in enumerate(langs)]
-    rows.append(_row("baseline", "xcopa", "en", 0.0))          # English is not an XCOPA test language
+    rows.append(_row("baseline", "xcopa", "en", 0.0))  # English is not an XCOPA test language
     import warnings
+
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                          # every language present: no warning
+        warnings.simplefilter("error")  # every language present: no warning
         table = scores.xtreme_r_score(pd.DataFrame(rows))
     assert table.loc["baseline", "xcopa"] == pytest.approx(60.0 + (len(langs) - 1) / 2)
     rows = [r for r in rows if r["language"] not in ("qu", "ht")]
-    with pytest.warns(UserWarning, match=r"'xcopa' of condition 'baseline' averages 9 of its 11 languages "
-                                         r"\(missing: ht, qu\)"):
+    with pytest.warns(
+        UserWarning,
+        match=r"'xcopa' of condition 'baseline' averages 9 of its 11 languages "
+        r"\(missing: ht, qu\)",
+    ):
         partial = scores.xtreme_r_score(pd.DataFrame(rows))
     kept = [60.0 + i for i, l in enumerate(langs) if l not in ("qu", "ht")]
     assert partial.loc["baseline", "xcopa"] == pytest.approx(sum(kept) / len(kept))
@@ -358,8 +417,10 @@ def test_xtreme_r_score_averages_a_task_over_its_official_languages_only():
 
 # ------------------------------------------------------------------------------------ similarity to English
 
+
 def test_uriel_table_covers_xtreme_r_and_is_sane():
     from xlib import similarity
+
     table = similarity.uriel_table()
     assert sorted(table) == sorted(similarity.XTREME_R_LANGUAGES) and len(table) == 50
     assert table["en"]["similarity"] == 1.0 and table["en"]["syntax_distance"] == 0.0
@@ -373,6 +434,7 @@ def test_uriel_table_covers_xtreme_r_and_is_sane():
 def test_similarity_synthetic_languages_and_unknown():
     from xlib import similarity
     from xlib.synth.languages import similarity_to_english as synthetic
+
     sim = similarity.similarity_to_english(["sva", "grk", "en"])
     assert sim == {"sva": synthetic("sva"), "grk": synthetic("grk"), "en": 1.0}
     assert similarity.family("grk") == "synthetic"
@@ -383,13 +445,16 @@ def test_similarity_synthetic_languages_and_unknown():
 
 def test_order_languages_by_similarity_and_family():
     from xlib import similarity
+
     langs = ["ja", "sw", "fr", "de", "en", "yo", "it"]
     by_sim = similarity.order_languages(langs)
     sim = similarity.similarity_to_english(langs)
-    assert by_sim[0] == "en" and [sim[l] for l in by_sim[1:]] == sorted((sim[l] for l in langs if l != "en"), reverse=True)
+    assert by_sim[0] == "en" and [sim[l] for l in by_sim[1:]] == sorted(
+        (sim[l] for l in langs if l != "en"), reverse=True
+    )
     by_family = similarity.order_languages(langs, by="family")
     families = [similarity.family(l) for l in by_family[1:]]
-    assert by_family[0] == "en" and by_family[1:4] == ["de", "it", "fr"]   # Indo-European first (most similar)
+    assert by_family[0] == "en" and by_family[1:4] == ["de", "it", "fr"]  # Indo-European first (most similar)
     assert families == sorted(families, key=families.index)  # each family contiguous
     assert by_family.index("sw") == by_family.index("yo") - 1 or by_family.index("yo") == by_family.index("sw") - 1
     with pytest.raises(ValueError, match="by="):
@@ -400,6 +465,7 @@ def test_build_uriel_table_reproduces_the_shipped_file(tmp_path):
     pytest.importorskip("lang2vec")
     from importlib import resources
     from xlib import similarity
+
     path = similarity.build_uriel_table(tmp_path / "uriel.csv")
     shipped = resources.files("xlib").joinpath("data", similarity.DATA_FILE).read_text(encoding="utf-8")
     assert path.read_text(encoding="utf-8") == shipped

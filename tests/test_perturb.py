@@ -1,4 +1,5 @@
 """xlib.perturb: seeded, label-preserving perturbations of every format, and their rows in pipeline.evaluate."""
+
 import pytest
 
 from xlib import perturb, pipeline
@@ -14,6 +15,7 @@ def _load(task, language):
 
 def test_insert_chars_counts_keeps_words_and_uses_the_text_alphabet():
     import random
+
     text = "αβγ δεζ ηθι"
     out = perturb.insert_chars(text, random.Random(0), rate=0.3)
     assert len(out) == len(text) + round(0.3 * 9)
@@ -28,6 +30,7 @@ def test_insert_chars_counts_keeps_words_and_uses_the_text_alphabet():
 
 def test_substitute_words_rate_and_vocabulary():
     import random
+
     text = "one two three four five six seven eight nine ten"
     vocab = ["alpha", "beta", "gamma"]
     out = perturb.substitute_words(text, random.Random(1), vocab, rate=0.3)
@@ -55,11 +58,13 @@ def test_every_format_is_perturbed_seeded_and_labels_kept(task, kind):
             assert len(after["tokens"]) == len(before["tokens"])
         if spec.format == "qa":
             for text, start in zip(after["answers"]["text"], after["answers"]["answer_start"]):
-                assert after["context"][start:start + len(text)] == text
+                assert after["context"][start : start + len(text)] == text
             assert after["answers"]["text"] == before["answers"]["text"]
     # the same example perturbs the same way inside any subset
-    assert perturb.perturb_examples(examples[3:4], spec.format, "char", seed=0)[0] == \
-        perturb.perturb_examples(examples, spec.format, "char", seed=0)[3]
+    assert (
+        perturb.perturb_examples(examples[3:4], spec.format, "char", seed=0)[0]
+        == perturb.perturb_examples(examples, spec.format, "char", seed=0)[3]
+    )
 
 
 def test_word_substitution_in_tagging_keeps_each_tag_valid():
@@ -78,14 +83,17 @@ def test_word_substitution_in_tagging_keeps_each_tag_valid():
 
 
 def test_qa_context_keeps_overlapping_answers():
-    example = {"id": "q1", "question": "where did Tala go ?",
-               "context": "Tala went to the big market . Then Tala slept .",
-               "answers": {"text": ["the big market", "big market", "Tala"], "answer_start": [13, 17, 35]}}
+    example = {
+        "id": "q1",
+        "question": "where did Tala go ?",
+        "context": "Tala went to the big market . Then Tala slept .",
+        "answers": {"text": ["the big market", "big market", "Tala"], "answer_start": [13, 17, 35]},
+    }
     for kind in perturb.KINDS:
         out = perturb.perturb_example(example, "qa", kind, seed=3)
         assert out["context"] != example["context"] and out["question"] != example["question"]
         for text, start in zip(out["answers"]["text"], out["answers"]["answer_start"]):
-            assert out["context"][start:start + len(text)] == text
+            assert out["context"][start : start + len(text)] == text
     bad = {**example, "answers": {"text": ["nowhere"], "answer_start": [0]}}
     with pytest.raises(ValueError, match="q1"):
         perturb.perturb_example(bad, "qa", "char")
@@ -133,14 +141,17 @@ def test_pipeline_evaluate_scores_perturbed_splits(monkeypatch):
 
 def test_run_target_adds_perturbed_rows(tiny_model_dir, monkeypatch):
     from xlib.tasks import TaskSpec
+
     hparams = {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 8, "max_length": 64}
     data = {"sizes": {"train": 16, "dev": 8, "test": 8}}
     reads = []
     load = TaskSpec.load
-    monkeypatch.setattr(TaskSpec, "load", lambda self, split, lang, **kw: reads.append((split, lang)) or
-                        load(self, split, lang, **kw))
-    report = pipeline.run_target("mini-udpos", tiny_model_dir, hparams, seed=0, languages=["sva", "grk"], data=data,
-                                 perturb=["char", "word"])
+    monkeypatch.setattr(
+        TaskSpec, "load", lambda self, split, lang, **kw: reads.append((split, lang)) or load(self, split, lang, **kw)
+    )
+    report = pipeline.run_target(
+        "mini-udpos", tiny_model_dir, hparams, seed=0, languages=["sva", "grk"], data=data, perturb=["char", "word"]
+    )
     assert sorted(r for r in reads if r[0] == "test") == [("test", "grk"), ("test", "sva")]  # read once, scored 3x
     splits = {(r["split"], r["language"]) for r in report["rows"] if r["metric"] == "f1"}
     assert splits == {("dev", "en")} | {(s, l) for s in ("test", "test-char", "test-word") for l in ("sva", "grk")}

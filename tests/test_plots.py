@@ -1,4 +1,5 @@
 """xlib.plots: files written, annotations equal to the gains, a colour scale symmetric around zero."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,7 +9,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from xlib import analysis, plots  # noqa: E402
+from xlib import analysis, plots, published_figure  # noqa: E402
+from xlib.published import published_gains  # noqa: E402
 
 from test_analysis import make_results  # noqa: E402
 
@@ -71,8 +73,9 @@ def test_target_heatmap_on_given_axes_and_empty_input(results):
 
 def test_figure_size_grows_with_table():
     small = plots.gain_heatmap_targets(pd.DataFrame({"t": [1.0]}, index=["a"]))
-    big = plots.gain_heatmap_targets(pd.DataFrame(np.ones((9, 10)), index=[f"c{i}" for i in range(9)],
-                                                  columns=[f"t{i}" for i in range(10)]))
+    big = plots.gain_heatmap_targets(
+        pd.DataFrame(np.ones((9, 10)), index=[f"c{i}" for i in range(9)], columns=[f"t{i}" for i in range(10)])
+    )
     (sw, sh), (bw, bh) = small.get_size_inches(), big.get_size_inches()
     assert bw > sw and bh > sh
 
@@ -109,14 +112,16 @@ def test_save_figure_writes_png_and_pdf(results, tmp_path):
     assert all(p.stat().st_size > 1000 for p in paths)
     first = [p.read_bytes() for p in paths]
     import time
-    time.sleep(1.1)   # a PDF creation date would now differ
+
+    time.sleep(1.1)  # a PDF creation date would now differ
     plots.save_figure(fig, tmp_path / "deep" / "dir" / "gains.v1")
-    assert [p.read_bytes() for p in paths] == first   # same figure, same bytes: regenerating keeps git clean
+    assert [p.read_bytes() for p in paths] == first  # same figure, same bytes: regenerating keeps git clean
 
 
 def test_render_study_figures(results, tmp_path):
-    paths = plots.render_study_figures(results, tmp_path / "figs", prefix="toy_",
-                                       similarity={"sw": 0.9, "de": 0.1}, n_boot=50)
+    paths = plots.render_study_figures(
+        results, tmp_path / "figs", prefix="toy_", similarity={"sw": 0.9, "de": 0.1}, n_boot=50
+    )
     names = sorted(p.name for p in paths)
     stems = ("gains_by_target", "gains_cls", "gains_qa", "mlem_by_language", "mlem_effects", "phang2020_vs_study")
     assert names == sorted(f"toy_{stem}.{ext}" for stem in stems for ext in ("png", "pdf"))
@@ -125,6 +130,7 @@ def test_render_study_figures(results, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------- significance marks
+
 
 def test_target_heatmap_marks_significant_cells(results):
     gains = analysis.gain_by_target(results)
@@ -138,15 +144,21 @@ def test_target_heatmap_marks_significant_cells(results):
 
 
 def test_language_heatmap_marks_follow_the_column_order():
-    rows = [{"condition": "k", "target": "t", "language": l, "gain": g, "significant": sig}
-            for l, g, sig in (("en", 1.0, False), ("de", 2.0, True), ("sw", -3.0, True))]
+    rows = [
+        {"condition": "k", "target": "t", "language": l, "gain": g, "significant": sig}
+        for l, g, sig in (("en", 1.0, False), ("de", 2.0, True), ("sw", -3.0, True))
+    ]
     fig = plots.gain_heatmap_languages(pd.DataFrame(rows), "t", language_order=["sw", "de", "en"])
     assert _annotations(fig.axes[0]) == ["-3.0*", "2.0*", "1.0"]
 
 
 def test_mlem_heatmap_scales_and_marks():
-    gains = pd.DataFrame([{"condition": "k", "language": "de", "gain": 0.123, "significant": True},
-                          {"condition": "k", "language": "en", "gain": -0.05, "significant": False}])
+    gains = pd.DataFrame(
+        [
+            {"condition": "k", "language": "de", "gain": 0.123, "significant": True},
+            {"condition": "k", "language": "en", "gain": -0.05, "significant": False},
+        ]
+    )
     fig = plots.mlem_heatmap(gains)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["en", "de"]
@@ -157,27 +169,36 @@ def test_mlem_heatmap_scales_and_marks():
 
 
 def test_published_figure_marks_missing_cells_not_available(results):
-    published = analysis.published_gains()
-    fig = plots.published_vs_study_figure(published, analysis.gain_by_target(results), study="toy")
+    published = published_gains()
+    fig = published_figure.published_vs_study_figure(published, analysis.gain_by_target(results), study="toy")
     left, right = fig.axes[0], fig.axes[1]
-    table = plots.published_table(published)
+    table = published_figure.published_table(published)
     n_missing = int(table.isna().to_numpy().sum())
     texts = _annotations(left)
-    assert texts.count(plots.NOT_AVAILABLE) == n_missing
-    assert n_missing == len(plots.intermediate_titles()) * table.shape[1] + int(published.isna().to_numpy().sum())
+    assert texts.count(published_figure.NOT_AVAILABLE) == n_missing
+    assert n_missing == len(published_figure.intermediate_titles()) * table.shape[1] + int(
+        published.isna().to_numpy().sum()
+    )
     assert "10.9" in texts  # TyDiQA-GoldP F1: 76.0 - 65.1 in both third-party tables
     assert [t.get_text() for t in right.get_xticklabels()] == ["cls", "qa"]
     assert "toy" in right.get_title()
 
 
 def test_mlem_effects_error_bars_and_fill():
-    table = pd.DataFrame({"condition": ["baseline", "k", "j"], "mlem": [0.4, 0.5, 0.39], "delta": [0.0, 0.1, -0.01],
-                          "ci_low": [np.nan, 0.05, -0.03], "ci_high": [np.nan, 0.15, 0.02]})
+    table = pd.DataFrame(
+        {
+            "condition": ["baseline", "k", "j"],
+            "mlem": [0.4, 0.5, 0.39],
+            "delta": [0.0, 0.1, -0.01],
+            "ci_low": [np.nan, 0.05, -0.03],
+            "ci_high": [np.nan, 0.15, 0.02],
+        }
+    )
     fig = plots.mlem_effects(table)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["k", "j"]  # baseline left out, order kept top-down
     filled, hollow = ax.collections[-2], ax.collections[-1]
-    assert filled.get_offsets().tolist() == [[pytest.approx(10.0), 1.0]]   # k: interval excludes zero
+    assert filled.get_offsets().tolist() == [[pytest.approx(10.0), 1.0]]  # k: interval excludes zero
     assert hollow.get_offsets().tolist() == [[pytest.approx(-1.0), 0.0]]
     low, high = ax.get_xlim()
     assert low == pytest.approx(-high) and high >= 15.0

@@ -1,4 +1,5 @@
 """Every phase-(iii) run keeps its per-example predictions; the metric recomputed from them equals the run's scores."""
+
 import pandas as pd
 import pytest
 
@@ -22,7 +23,7 @@ def test_metric_from_records_equals_the_scored_rows(fixture_runs, task):
     assert list(frame.columns[:5]) == predictions.BASE_COLUMNS
     assert set(frame["language"]) == set(FIXTURE_LANGS[task]) and set(frame["split"]) == {spec.eval_split}
     scored = results[(results.target == task) & (results.metric == spec.metric)].set_index("language")["value"]
-    if spec.format == "qa":   # the per-question score is (EM + F1) / 2, its mean the em_f1 row
+    if spec.format == "qa":  # the per-question score is (EM + F1) / 2, its mean the em_f1 row
         scored = results[(results.target == task) & (results.metric == "em_f1")].set_index("language")["value"]
     recomputed = predictions.scores_by_language(frame).set_index("language")["value"]
     pd.testing.assert_series_equal(recomputed.sort_index(), scored.sort_index(), check_names=False, rtol=1e-9)
@@ -47,6 +48,7 @@ def test_format_specific_columns(fixture_runs):
 
 def test_micro_f1_matches_seqeval_on_split_counts():
     from xlib import metrics
+
     gold = [["B-PER", "I-PER", "O"], ["I-LOC", "O", "B-ORG"], ["O"]]
     pred = [["B-PER", "I-PER", "O"], ["B-LOC", "O", "O"], ["B-PER"]]
     rows = [predictions._span_counts(g, p, by_tag=False) for g, p in zip(gold, pred)]
@@ -67,9 +69,16 @@ def test_run_without_predictions_is_named(tmp_path):
 
 def test_run_target_report_writes_predictions_beside_metrics(tiny_model_dir, tmp_path):
     from xlib import pipeline, rundir
+
     hparams = {"learning_rate": 1e-3, "max_steps": 2, "batch_size": 8, "max_length": 32}
-    report = pipeline.run_target("mini-xnli", tiny_model_dir, hparams, languages=["sva"],
-                                 data={"sizes": {"train": 16, "dev": 8, "test": 8}}, perturb=["char"])
+    report = pipeline.run_target(
+        "mini-xnli",
+        tiny_model_dir,
+        hparams,
+        languages=["sva"],
+        data={"sizes": {"train": 16, "dev": 8, "test": 8}},
+        perturb=["char"],
+    )
     rundir.write_report(tmp_path, report)
     frame = predictions.read(tmp_path)
     assert sorted(set(zip(frame["split"], frame["language"]))) == [("dev", "en"), ("test", "sva"), ("test-char", "sva")]
@@ -83,12 +92,23 @@ def test_a_target_run_without_predictions_fails_and_counts_nothing(tmp_path):
     """A phase-(iii) notebook that writes metrics.json but no predictions.parquet is a failed run, never a finished one."""
     from test_reliability import _notebook
     from xlib.rundir import execute_run, is_finished, Run
+
     nb = _notebook(tmp_path / "nb.ipynb", "from xlib.rundir import write_report\nwrite_report(out_dir, {'rows': []})")
     outcome = execute_run(Run("target--c--t--s0", "target", nb, "c", 0), tmp_path / "study")
     assert not outcome.ok and "without writing predictions.parquet" in outcome.error
     assert not is_finished(tmp_path / "study" / "target--c--t--s0")
-    kept = execute_run(Run("target--c--u--s0", "target", _notebook(
-        tmp_path / "ok.ipynb", "from xlib.rundir import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': "
-        "[{'id': 'a', 'language': 'de', 'split': 'test', 'prediction': 'x', 'gold': 'x', 'score': 100.0}]})"),
-        "c", 0), tmp_path / "study")
+    kept = execute_run(
+        Run(
+            "target--c--u--s0",
+            "target",
+            _notebook(
+                tmp_path / "ok.ipynb",
+                "from xlib.rundir import write_report\nwrite_report(out_dir, {'rows': [], 'predictions': "
+                "[{'id': 'a', 'language': 'de', 'split': 'test', 'prediction': 'x', 'gold': 'x', 'score': 100.0}]})",
+            ),
+            "c",
+            0,
+        ),
+        tmp_path / "study",
+    )
     assert kept.ok and predictions.read(tmp_path / "study" / "target--c--u--s0")["score"].tolist() == [100.0]

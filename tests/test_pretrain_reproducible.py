@@ -4,6 +4,7 @@ Each build runs in its own process, from its own working directory, into its own
 different thread settings (tokenizers' and Rayon's parallelism, torch's threads) and with another
 hash seed, so nothing that could differ between two users' builds is shared by the two sides.
 """
+
 import hashlib
 import os
 import subprocess
@@ -13,11 +14,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = {"sentences_per_language": 150, "vocab_size": 200, "hidden_size": 16, "num_layers": 1, "num_heads": 2,
-        "intermediate_size": 32, "max_length": 32, "steps": 6, "batch_size": 8}
-BUILD = ("import json, sys, torch; from xlib.synth.pretrain import ensure_pretrained; "
-         "torch.set_num_threads(int(sys.argv[2])); "
-         "print(ensure_pretrained(json.loads(sys.argv[1]), log=lambda *a: None))")
+TINY = {
+    "sentences_per_language": 150,
+    "vocab_size": 200,
+    "hidden_size": 16,
+    "num_layers": 1,
+    "num_heads": 2,
+    "intermediate_size": 32,
+    "max_length": 32,
+    "steps": 6,
+    "batch_size": 8,
+}
+BUILD = (
+    "import json, sys, torch; from xlib.synth.pretrain import ensure_pretrained; "
+    "torch.set_num_threads(int(sys.argv[2])); "
+    "print(ensure_pretrained(json.loads(sys.argv[1]), log=lambda *a: None))"
+)
 SETTINGS = [
     {"TOKENIZERS_PARALLELISM": "true", "RAYON_NUM_THREADS": "4", "PYTHONHASHSEED": "1", "OMP_NUM_THREADS": "3"},
     {"TOKENIZERS_PARALLELISM": "false", "RAYON_NUM_THREADS": "1", "PYTHONHASHSEED": "2", "OMP_NUM_THREADS": "1"},
@@ -27,11 +39,18 @@ SETTINGS = [
 def build_in_fresh_process(tmp_path: Path, name: str, env: dict, torch_threads: int) -> Path:
     """Return the model directory that a separate process built into an empty cache under ``tmp_path/name``."""
     import json
+
     work, cache = tmp_path / name / "cwd", tmp_path / name / "cache"
     work.mkdir(parents=True)
     environ = {**os.environ, **env, "XLIB_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", BUILD, json.dumps(TINY), str(torch_threads)], cwd=work,
-                         env=environ, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", BUILD, json.dumps(TINY), str(torch_threads)],
+        cwd=work,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     path = Path(out.stdout.strip().splitlines()[-1])
     assert path.parent == cache

@@ -35,12 +35,12 @@ def test_merge_order_is_target_then_recipe_then_override_then_stage(tmp_path):
     params = load_params(_write(tmp_path, XCOPA_STUDY))
     configs = {r.target: RunConfig.from_dict(r.parameters) for r in plan(params, tmp_path / "runs")}
     xnli, xcopa = configs["mini-xnli"], configs["xcopa"]
-    assert xnli.hparams["learning_rate"] == 1.0e-4 and xnli.hparams["max_steps"] == 5   # the target: block
+    assert xnli.hparams["learning_rate"] == 1.0e-4 and xnli.hparams["max_steps"] == 5  # the target: block
     assert xcopa.hparams["learning_rate"] == 2.0e-4 and xcopa.hparams["batch_size"] == 8  # override over target:
     stages = xcopa.train_configs()
     assert list(stages) == ["siqa", "copa"]
-    assert stages["siqa"].learning_rate == 2.0e-4 and stages["copa"].learning_rate == 3.0e-4   # stage over override
-    assert stages["copa"].max_steps == 5                                                        # target: still below
+    assert stages["siqa"].learning_rate == 2.0e-4 and stages["copa"].learning_rate == 3.0e-4  # stage over override
+    assert stages["copa"].max_steps == 5  # target: still below
 
 
 def test_the_task_recipe_sits_between_the_target_block_and_the_overrides(monkeypatch):
@@ -48,8 +48,10 @@ def test_the_task_recipe_sits_between_the_target_block_and_the_overrides(monkeyp
 
     spec = dataclasses.replace(tasks.get_task("mini-xnli"), recipe={"learning_rate": 7.0, "epochs": 9.0})
     monkeypatch.setattr(tasks, "get_task", lambda name: spec)
-    params = {"target": {"learning_rate": 1.0, "epochs": 1.0, "batch_size": 4},
-              "target_overrides": {"mini-xnli": {"epochs": 2.0}}}
+    params = {
+        "target": {"learning_rate": 1.0, "epochs": 1.0, "batch_size": 4},
+        "target_overrides": {"mini-xnli": {"epochs": 2.0}},
+    }
     assert target_hparams(params, "mini-xnli") == {"learning_rate": 7.0, "epochs": 2.0, "batch_size": 4}
 
 
@@ -61,7 +63,7 @@ def test_a_planned_run_config_round_trips_and_the_notebook_gets_it_whole(monkeyp
         config = RunConfig.from_dict(run.parameters)
         assert config.to_dict() == run.parameters and config.run_id == run.run_id and config.phase == run.phase
     seen = {}
-    for name in ("XLIB_NUM_THREADS", "XLIB_RUN_ID", "XLIB_STUDY_PGID"):   # restored after the test
+    for name in ("XLIB_NUM_THREADS", "XLIB_RUN_ID", "XLIB_STUDY_PGID"):  # restored after the test
         monkeypatch.setenv(name, "")
     monkeypatch.setattr("xlib.rundir.execute_notebook", lambda name, out, parameters, **k: seen.update(parameters))
     rundir.execute_run(runs[0], tmp_path)
@@ -72,11 +74,12 @@ def test_a_new_field_travels_from_the_plan_to_the_pipeline_without_other_edits(m
     """Adding a run parameter is one field: from_dict, to_dict, run.json and the notebook's config carry it."""
     from xlib import pipeline
 
-    extended = dataclasses.make_dataclass("Extended", [("dropout", float, dataclasses.field(default=0.0))],
-                                          bases=(RunConfig,), frozen=True)
+    extended = dataclasses.make_dataclass(
+        "Extended", [("dropout", float, dataclasses.field(default=0.0))], bases=(RunConfig,), frozen=True
+    )
     config = extended.from_dict({**RunConfig().to_dict(), "dropout": 0.25})
     assert config.to_dict()["dropout"] == 0.25 and extended.from_dict(config.to_dict()) == config
-    with pytest.raises(ValueError, match="unknown key 'dropout'"):   # the plain config does not know it
+    with pytest.raises(ValueError, match="unknown key 'dropout'"):  # the plain config does not know it
         RunConfig.from_dict(config.to_dict())
     seen = {}
     monkeypatch.setattr(pipeline, "run_target", lambda *a, **k: seen.update(args=a, kwargs=k) or {"rows": []})
@@ -94,8 +97,11 @@ def test_an_unknown_config_key_is_named_with_the_fields():
 
 
 def test_an_unknown_key_in_a_condition_is_rejected_naming_file_and_key(tmp_path):
-    path = _write(tmp_path, "study: s\nmodel: synthetic\nseeds: [0]\ntargets: [mini-xnli]\n"
-                            "conditions: {shuffled: {tasks: [mini-mnli], shufle_labels: true}}\n")
+    path = _write(
+        tmp_path,
+        "study: s\nmodel: synthetic\nseeds: [0]\ntargets: [mini-xnli]\n"
+        "conditions: {shuffled: {tasks: [mini-mnli], shufle_labels: true}}\n",
+    )
     with pytest.raises(ParamsError) as err:
         load_params(path)
     assert str(path) in str(err.value) and "conditions.shuffled: unknown key 'shufle_labels'" in str(err.value)
@@ -103,7 +109,7 @@ def test_an_unknown_key_in_a_condition_is_rejected_naming_file_and_key(tmp_path)
 
 def test_bad_stage_options_stop_the_plan_naming_the_run(tmp_path):
     params = load_params(_write(tmp_path, XCOPA_STUDY))
-    params["target_overrides"]["xcopa"]["stages"]["copa"]["learning_rat"] = 1.0   # past the params checks
+    params["target_overrides"]["xcopa"]["stages"]["copa"]["learning_rat"] = 1.0  # past the params checks
     with pytest.raises(ValueError, match="run target--baseline--xcopa--s0: unknown training option"):
         plan(params, tmp_path / "runs")
 
@@ -129,8 +135,11 @@ def test_load_parses_the_params_file_once_into_a_typed_study():
 
 
 def test_condition_options_travel_to_phase_ii_only(tmp_path):
-    path = _write(tmp_path, "study: s\nmodel: synthetic\nseeds: [0]\ntargets: [mini-xnli]\n"
-                            "conditions: {shuffled: {tasks: [mini-mnli], shuffle_labels: true}}\n")
+    path = _write(
+        tmp_path,
+        "study: s\nmodel: synthetic\nseeds: [0]\ntargets: [mini-xnli]\n"
+        "conditions: {shuffled: {tasks: [mini-mnli], shuffle_labels: true}}\n",
+    )
     inter, target = plan(load_params(path), tmp_path / "runs")
     assert inter.parameters["options"] == {"shuffle_labels": True} and target.parameters["options"] == {}
 
@@ -141,17 +150,23 @@ def test_a_study_wide_run_parameter_is_a_study_field_and_a_run_config_field(monk
     from xlib import planning, runconfig, studyconfig
 
     run_config = dataclasses.make_dataclass(
-        "RunConfig", [("dropout", float, runconfig._option(0.0, "dropout of every run", study=True))],
-        bases=(RunConfig,), frozen=True)
+        "RunConfig",
+        [("dropout", float, runconfig._option(0.0, "dropout of every run", study=True))],
+        bases=(RunConfig,),
+        frozen=True,
+    )
     study_config = dataclasses.make_dataclass(
-        "Study", [("dropout", float, studyconfig._key(float, 0.0, "dropout of every run"))],
-        bases=(studyconfig.Study,), frozen=True)
+        "Study",
+        [("dropout", float, studyconfig._key(float, 0.0, "dropout of every run"))],
+        bases=(studyconfig.Study,),
+        frozen=True,
+    )
     monkeypatch.setattr(planning, "RunConfig", run_config)
     monkeypatch.setattr(planning, "Study", study_config)
     monkeypatch.setattr(params_module, "TOP_LEVEL", study_config.keys())
     path = _write(tmp_path, TINY.read_text() + "dropout: 0.25\n")
     runs = planning.plan(params_module.load_params(path), tmp_path / "runs")
     assert {r.parameters["dropout"] for r in runs} == {0.25}
-    with pytest.raises(ParamsError, match="unknown key 'dropout'"):   # without the field: an error naming it
+    with pytest.raises(ParamsError, match="unknown key 'dropout'"):  # without the field: an error naming it
         monkeypatch.undo()
         params_module.load_params(path)

@@ -4,6 +4,7 @@ Fast checks: it records the configuration hash of the committed settings, stays 
 study with those settings gets exactly its bytes (other settings do not). The slow test rebuilds it
 with ``python -m xlib pretrain`` (about 20 minutes) and compares the bytes (``tools/shipped_model.py``).
 """
+
 import dataclasses
 import json
 import subprocess
@@ -50,8 +51,13 @@ def test_the_committed_settings_get_the_shipped_bytes_and_other_settings_do_not(
 
 @pytest.mark.slow
 def test_rebuilding_the_shipped_model_gives_the_same_bytes():
-    out = subprocess.run([sys.executable, str(ROOT / "tools" / "shipped_model.py")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=3600)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "shipped_model.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     assert out.returncode == 0, out.stdout + out.stderr[-3000:]
     assert "identical to the shipped model" in out.stdout
 

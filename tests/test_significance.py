@@ -1,4 +1,5 @@
 """Paired bootstrap over test examples and the Holm / Benjamini–Hochberg corrections."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,10 +8,20 @@ from xlib import corrections, significance
 
 
 def _records(condition, correct, seed=0, target="t", language="de"):
-    return pd.DataFrame({"id": [f"q{i}" for i in range(len(correct))], "language": language, "split": "test",
-                         "prediction": 0, "gold": 0, "score": 100.0 * np.asarray(correct, dtype=float),
-                         "condition": condition, "target": target, "seed": seed,
-                         "run_id": f"target--{condition}--{target}--s{seed}"})
+    return pd.DataFrame(
+        {
+            "id": [f"q{i}" for i in range(len(correct))],
+            "language": language,
+            "split": "test",
+            "prediction": 0,
+            "gold": 0,
+            "score": 100.0 * np.asarray(correct, dtype=float),
+            "condition": condition,
+            "target": target,
+            "seed": seed,
+            "run_id": f"target--{condition}--{target}--s{seed}",
+        }
+    )
 
 
 def test_paired_interval_excludes_zero_where_the_unpaired_one_does_not():
@@ -34,12 +45,28 @@ def test_holm_and_bh_against_a_hand_computed_table():
     # Holm: (m - i + 1) p_(i), running max, capped at 1:
     # 8*.001=.008, 7*.008=.056, 6*.039=.234, 5*.041=.205->.234, 4*.042=.168->.234, 3*.060=.18->.234,
     # 2*.074=.148->.234, 1*.205=.205->.234
-    holm = {0.001: 0.008, 0.008: 0.056, 0.039: 0.234, 0.041: 0.234, 0.042: 0.234, 0.060: 0.234, 0.074: 0.234,
-            0.205: 0.234}
+    holm = {
+        0.001: 0.008,
+        0.008: 0.056,
+        0.039: 0.234,
+        0.041: 0.234,
+        0.042: 0.234,
+        0.060: 0.234,
+        0.074: 0.234,
+        0.205: 0.234,
+    }
     # BH: m/i p_(i), running min from the top: .008, .032, .104, .082, .0672, .08, .0846, .205
     # -> min from the top: .008, .032, .0672, .0672, .0672, .08, .0846, .205
-    bh = {0.001: 0.008, 0.008: 0.032, 0.039: 0.0672, 0.041: 0.0672, 0.042: 0.0672, 0.060: 0.08,
-          0.074: 0.0845714286, 0.205: 0.205}
+    bh = {
+        0.001: 0.008,
+        0.008: 0.032,
+        0.039: 0.0672,
+        0.041: 0.0672,
+        0.042: 0.0672,
+        0.060: 0.08,
+        0.074: 0.0845714286,
+        0.205: 0.205,
+    }
     np.testing.assert_allclose(corrections.holm(p), [holm[x] for x in p])
     np.testing.assert_allclose(corrections.benjamini_hochberg(p), [bh[x] for x in p])
     assert np.isnan(corrections.holm([np.nan, 0.01])[0]) and corrections.holm([np.nan, 0.01])[1] == 0.01
@@ -70,8 +97,10 @@ def test_per_target_averages_languages_and_seeds_enter_the_draws():
 
 def test_mismatched_examples_name_the_runs():
     records = pd.concat([_records("baseline", [1, 0, 1]), _records("cond", [1, 1])], ignore_index=True)
-    with pytest.raises(ValueError, match="t/de: run 'target--cond--t--s0' scored other test examples than run "
-                                         "'target--baseline--t--s0'"):
+    with pytest.raises(
+        ValueError,
+        match="t/de: run 'target--cond--t--s0' scored other test examples than run 'target--baseline--t--s0'",
+    ):
         significance.paired_gains(records)
 
 
@@ -79,8 +108,13 @@ def test_point_estimates_equal_the_results_table(tiny_model_dir, tmp_path):
     """On real runs (fixture tasks, two conditions): gains and ΔMLEM from predictions equal those of results.csv."""
     from helpers_runs import write_fixture_runs
     from xlib import analysis, mlem
-    results = write_fixture_runs(tiny_model_dir, tmp_path, conditions=("baseline", "other"),
-                                 tasks=["xnli", "udpos", "mlqa", "bucc2018", "mewslix"])
+
+    results = write_fixture_runs(
+        tiny_model_dir,
+        tmp_path,
+        conditions=("baseline", "other"),
+        tasks=["xnli", "udpos", "mlqa", "bucc2018", "mewslix"],
+    )
     records = significance.load_predictions(tmp_path)
     per_language = significance.paired_gains(records, by="language", n_boot=50)
     expected = analysis.gain_by_language(results)
@@ -96,15 +130,19 @@ def test_point_estimates_equal_the_results_table(tiny_model_dir, tmp_path):
         table = mlem.mlem(results, include_english=english, n_boot=10).set_index("condition")
         assert delta["delta"].iloc[0] == pytest.approx(table.loc["other", "delta"])
     import matplotlib
+
     matplotlib.use("Agg")
     from xlib import plots
-    paths = plots.render_study_figures(results, tmp_path / "figures", predictions_dir=tmp_path, n_boot=20,
-                                       correction="bh")
+
+    paths = plots.render_study_figures(
+        results, tmp_path / "figures", predictions_dir=tmp_path, n_boot=20, correction="bh"
+    )
     assert {p.name for p in paths} >= {"gains_by_target.png", "mlem_effects.png", "gains_xnli.png"}
 
 
 def test_params_analysis_block_is_checked():
     from xlib.params import validate
+
     base = {"study": "s", "model": "synthetic", "seeds": [0], "conditions": {"baseline": []}, "targets": ["mini-xnli"]}
     assert validate({**base, "analysis": {"correction": "bh", "alpha": 0.01, "n_boot": 500}}) == []
     errors = validate({**base, "analysis": {"correction": "bonferroni", "alpha": 2, "n_boot": 0, "level": 1}})

@@ -1,4 +1,5 @@
 """`python -m xlib status` reads a half-finished study's directory and reports the right counts."""
+
 import json
 import os
 import socket
@@ -25,8 +26,12 @@ def _half_finished(runs_dir):
     root = runs_dir / "tiny"
     (root / ".running").mkdir(parents=True)
     # phase (ii) running here (this pid is alive)
-    marker = {"run_id": "intermediate--mini-mnli--s0", "host": socket.gethostname(), "pid": os.getpid(),
-              "start": time.time()}
+    marker = {
+        "run_id": "intermediate--mini-mnli--s0",
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "start": time.time(),
+    }
     (root / ".running" / "intermediate--mini-mnli--s0.json").write_text(json.dumps(marker))
     # one target finished, one failed, one interrupted (its pid is gone), one never started
     done = root / "target--baseline--mini-xnli--s0"
@@ -67,8 +72,9 @@ def test_status_command_prints_counts_and_errors(tmp_path):
     assert lines[2].split() == ["phase", "(ii)", "0", "1", "0", "0"]
     assert lines[3].split() == ["phase", "(iii)", "1", "0", "1", "2"]
     assert lines[4].split() == ["total", "1", "1", "1", "2"]
-    assert any(l.startswith("FAILED   target--baseline--mini-tatoeba--s0: ValueError: no training examples")
-               for l in lines)
+    assert any(
+        l.startswith("FAILED   target--baseline--mini-tatoeba--s0: ValueError: no training examples") for l in lines
+    )
     assert any(l.startswith("RUNNING  intermediate--mini-mnli--s0: pid") for l in lines)
 
 
@@ -76,6 +82,7 @@ def test_a_resubmitted_failure_counts_as_queued_not_failed(tmp_path):
     root, runs = _half_finished(tmp_path)
     (root / ".slurm").mkdir()
     (root / ".slurm" / "target--baseline--mini-tatoeba--s0.json").write_text(
-        json.dumps({"job_id": "77", "submitted": time.time() + 5}))
+        json.dumps({"job_id": "77", "submitted": time.time() + 5})
+    )
     state = {s["run_id"]: s for s in study_status(list(runs.values()), root)}["target--baseline--mini-tatoeba--s0"]
     assert state["state"] == "pending" and state["detail"] == "queued as Slurm job 77"

@@ -33,8 +33,21 @@ def test_plan_puts_each_intermediate_run_before_its_targets_and_reuses_it():
 
 
 def test_dry_run_lists_runs_without_loading_anything(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "xlib", "run", str(ROOT / "params" / "miniature.yaml"), "--dry-run",
-                          "--runs-dir", str(tmp_path)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xlib",
+            "run",
+            str(ROOT / "params" / "miniature.yaml"),
+            "--dry-run",
+            "--runs-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     lines = out.stdout.strip().splitlines()
     first = next(c for c, v in load_params(ROOT / "params" / "miniature.yaml")["conditions"].items() if v)
     assert lines[0].startswith(intermediate_id(first, 0))
@@ -53,9 +66,19 @@ def _fake_run(root, run_id, phase, condition, target, rows):
     d = root / run_id
     d.mkdir(parents=True)
     write_report(d, {"rows": rows})
-    (d / "run.json").write_text(json.dumps({"run_id": run_id, "phase": phase, "condition": condition, "seed": 0,
-                                            "target": target, "intermediate": [],
-                                            "parameters": {"study": "s"}}))
+    (d / "run.json").write_text(
+        json.dumps(
+            {
+                "run_id": run_id,
+                "phase": phase,
+                "condition": condition,
+                "seed": 0,
+                "target": target,
+                "intermediate": [],
+                "parameters": {"study": "s"},
+            }
+        )
+    )
 
 
 def test_collect_reads_only_finished_runs(tmp_path):
@@ -78,7 +101,7 @@ def test_every_run_carries_the_resources_and_trust_setting_of_the_params():
     assert all(r.parameters["trust_remote_code"] is False for r in runs)
     assert all(r.parameters["trust_remote_code"] is True for r in plan({**params, "trust_remote_code": True}, "runs"))
     default = plan({k: v for k, v in params.items() if k != "cluster"}, "runs")
-    assert {r.resources["cpus"] for r in default} == {1}   # threads never depend on how many runs share a machine
+    assert {r.resources["cpus"] for r in default} == {1}  # threads never depend on how many runs share a machine
 
 
 def test_local_executor_sets_threads_from_the_params_not_the_pool(monkeypatch, tmp_path):
@@ -87,13 +110,16 @@ def test_local_executor_sets_threads_from_the_params_not_the_pool(monkeypatch, t
     from xlib import rundir
 
     seen = {}
-    for name in ("XLIB_NUM_THREADS", "XLIB_RUN_ID", "XLIB_STUDY_PGID"):   # restored after the test
+    for name in ("XLIB_NUM_THREADS", "XLIB_RUN_ID", "XLIB_STUDY_PGID"):  # restored after the test
         monkeypatch.setenv(name, "")
-    monkeypatch.setattr("papermill.execute_notebook", lambda *a, **k: seen.setdefault("threads", os.environ["XLIB_NUM_THREADS"]))
-    run = plan({**load_params(ROOT / "tests" / "fixtures" / "params" / "tiny.yaml"), "cluster": {"cpus": 3}},
-               tmp_path)[0]
+    monkeypatch.setattr(
+        "papermill.execute_notebook", lambda *a, **k: seen.setdefault("threads", os.environ["XLIB_NUM_THREADS"])
+    )
+    run = plan({**load_params(ROOT / "tests" / "fixtures" / "params" / "tiny.yaml"), "cluster": {"cpus": 3}}, tmp_path)[
+        0
+    ]
     outcome = rundir.execute_run(run, tmp_path)
-    assert seen["threads"] == "3" and not outcome.ok   # the stub writes no metrics.json: a failed run
+    assert seen["threads"] == "3" and not outcome.ok  # the stub writes no metrics.json: a failed run
     assert "finished without writing metrics.json" in outcome.error
     assert (tmp_path / "failed" / run.run_id / "error.txt").exists() and not (tmp_path / run.run_id).exists()
 
@@ -122,11 +148,12 @@ def test_notebook_kernels_do_not_print_their_tcp_warning(tmp_path, capfd):
     """ipykernel warns on every start that it runs over local TCP; the study's runs start it with its log at CRITICAL."""
     import nbformat
     from xlib.notebook import execute_notebook
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("print('cell ran')")]
     path = tmp_path / "tiny.ipynb"
     nbformat.write(nb, str(path))
-    done = execute_notebook(str(path), tmp_path / "out.ipynb", {})   # an absolute path is taken as is
+    done = execute_notebook(str(path), tmp_path / "out.ipynb", {})  # an absolute path is taken as is
     assert done.cells[0].outputs[0]["text"] == "cell ran\n"
     assert "running over TCP" not in capfd.readouterr().err
 
@@ -149,7 +176,7 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch, tmp_path):
     assert notebook.execute_notebook("target.ipynb", tmp_path / "out.ipynb", {}) == "executed"
     assert len(calls) == 2
 
-    def broken(*args, **kwargs):   # an error inside the notebook: never executed twice
+    def broken(*args, **kwargs):  # an error inside the notebook: never executed twice
         calls.append(args)
         raise RuntimeError("ValueError: no training examples")
 
@@ -165,9 +192,12 @@ def test_runs_reuse_one_kernel_per_process_unless_fresh_kernels_asked(tmp_path, 
     import nbformat
     from xlib import kernels
     from xlib.notebook import execute_notebook
+
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import os\nprint(os.getpid(), x, 'left' in globals())\nleft = 1")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import os\nprint(os.getpid(), x, 'left' in globals())\nleft = 1"),
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path / "tiny.ipynb"
     nbformat.write(nb, str(path))
@@ -179,9 +209,9 @@ def test_runs_reuse_one_kernel_per_process_unless_fresh_kernels_asked(tmp_path, 
 
     try:
         first, second = run(1, reuse_kernel=True), run(2, reuse_kernel=True)
-        assert first[0] == second[0]                       # one kernel
-        assert (first[1], second[1]) == ("1", "2")         # each run's parameters
-        assert second[2] == "True"                         # the same namespace: notebooks set all they use
+        assert first[0] == second[0]  # one kernel
+        assert (first[1], second[1]) == ("1", "2")  # each run's parameters
+        assert second[2] == "True"  # the same namespace: notebooks set all they use
         monkeypatch.setenv("XLIB_FRESH_KERNELS", "1")
         third = run(3, reuse_kernel=True)
         assert third[0] != first[0] and third[2] == "False"

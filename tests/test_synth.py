@@ -1,4 +1,5 @@
-"""The miniature's synthetic languages and task generators (xlib.synth.languages, xlib.synth.tasks)."""
+"""The miniature's synthetic languages and task generators (xlib.synth.languages, .meanings, .tasks)."""
+
 import random
 import re
 import time
@@ -7,19 +8,25 @@ from collections import Counter
 import pytest
 
 from xlib.formats import FORMATS
-from xlib.synth.languages import LANGUAGES, Event, Question, State, language_table, similarity_to_english
+from xlib.synth.languages import LANGUAGES, language_table, similarity_to_english
+from xlib.synth.meanings import Event, Question, State
 from xlib.synth.realize import realize, say, to_script
 from xlib.synth.sampling import monolingual_corpus, sample_event
 from xlib.synth.world import get_world
-from xlib.synth.tasks import SYNTH_TASKS, generate
+from xlib.synth.generators import GENERATORS, generated_languages
+from xlib.synth.tasks import generate
+from xlib.tasks.synthetic import synthetic_tasks
 
 LATIN = re.compile(r"[A-Za-z]")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 GREEK = re.compile(r"[\u0370-\u03FF]")
-KEYS = {"classification": {"id", "text", "text_pair", "label"},
-        "multiple_choice": {"id", "context", "question", "choices", "label"},
-        "tagging": {"id", "tokens", "tags"}, "qa": {"id", "context", "question", "answers"},
-        "bitext": {"id", "source", "target"}}
+KEYS = {
+    "classification": {"id", "text", "text_pair", "label"},
+    "multiple_choice": {"id", "context", "question", "choices", "label"},
+    "tagging": {"id", "tokens", "tags"},
+    "qa": {"id", "context", "question", "answers"},
+    "bitext": {"id", "source", "target"},
+}
 
 
 def _texts(ex: dict) -> list[str]:
@@ -41,41 +48,43 @@ def _texts(ex: dict) -> list[str]:
 
 def test_registry_is_well_formed():
     assert list(LANGUAGES) == ["en", "sva", "svb", "sov", "vso", "cyr", "grk"]
-    for name, info in SYNTH_TASKS.items():
-        assert info["format"] in FORMATS, name
-        assert info["role"] in ("target", "intermediate")
-        assert info["mirrors"] and info["description"]
-        if info["role"] == "target":
-            assert info["languages"] == list(LANGUAGES), name
+    tasks = synthetic_tasks()
+    assert set(GENERATORS) == set(tasks)
+    for name, spec in tasks.items():
+        assert spec.format in FORMATS, name
+        assert spec.role in ("target", "intermediate")
+        assert spec.mirrors and spec.description and spec.metric and spec.category
+        if spec.role == "target":
+            assert generated_languages(spec) == tuple(LANGUAGES), name
         else:
-            assert info["languages"] == ["en"] and info["splits"] == ["train", "dev"], name
-        if info["format"] in ("classification", "tagging"):
-            assert info["labels"], name
-    assert sum(i["role"] == "intermediate" for i in SYNTH_TASKS.values()) == 9
-    assert sum(i["role"] == "target" for i in SYNTH_TASKS.values()) == 6
+            assert spec.languages == ("en",) and spec.splits == ("train", "dev"), name
+        if spec.format in ("classification", "tagging"):
+            assert spec.labels, name
+    assert sum(s.role == "intermediate" for s in tasks.values()) == 9
+    assert sum(s.role == "target" for s in tasks.values()) == 6
 
 
-@pytest.mark.parametrize("task", list(SYNTH_TASKS))
+@pytest.mark.parametrize("task", list(synthetic_tasks()))
 def test_every_claimed_split_and_language_generates_valid_examples(task):
-    info = SYNTH_TASKS[task]
-    for split in info["splits"]:
-        for lang in info["languages"]:
+    spec = synthetic_tasks()[task]
+    for split in spec.splits:
+        for lang in generated_languages(spec):
             exs = generate(task, split, lang, 12)
             assert len(exs) == 12
             assert [e["id"] for e in exs] == [f"{task}-{split}-{lang}-{i}" for i in range(12)]
             for e in exs:
-                assert set(e) == KEYS[info["format"]], (task, e)
-                fmt = info["format"]
+                assert set(e) == KEYS[spec.format], (task, e)
+                fmt = spec.format
                 if fmt == "classification":
-                    assert 0 <= e["label"] < len(info["labels"]) and e["text"]
+                    assert 0 <= e["label"] < len(spec.labels) and e["text"]
                 elif fmt == "multiple_choice":
                     assert 0 <= e["label"] < len(e["choices"]) and len(set(e["choices"])) == len(e["choices"])
                 elif fmt == "tagging":
                     assert len(e["tags"]) == len(e["tokens"]) > 0
-                    assert set(e["tags"]) <= set(info["labels"]), (task, lang, e)
+                    assert set(e["tags"]) <= set(spec.labels), (task, lang, e)
                 elif fmt == "qa":
                     text, start = e["answers"]["text"][0], e["answers"]["answer_start"][0]
-                    assert text and e["context"][start:start + len(text)] == text, (lang, e)
+                    assert text and e["context"][start : start + len(text)] == text, (lang, e)
                     assert e["question"].endswith("?")
                 else:
                     assert e["source"] and e["target"]
@@ -144,9 +153,20 @@ def test_translate_train_is_parallel_but_dev_is_not():
     assert a != b
 
 
-@pytest.mark.parametrize("task,k", [("mini-xnli", 3), ("mini-anli", 3), ("mini-mnli", 3), ("mini-qqp", 2),
-                                    ("mini-sst2", 2), ("mini-xcopa", 2), ("mini-csqa", 5), ("mini-cosmosqa", 4),
-                                    ("mini-hellaswag", 4)])
+@pytest.mark.parametrize(
+    "task,k",
+    [
+        ("mini-xnli", 3),
+        ("mini-anli", 3),
+        ("mini-mnli", 3),
+        ("mini-qqp", 2),
+        ("mini-sst2", 2),
+        ("mini-xcopa", 2),
+        ("mini-csqa", 5),
+        ("mini-cosmosqa", 4),
+        ("mini-hellaswag", 4),
+    ],
+)
 def test_labels_are_balanced(task, k):
     counts = Counter(e["label"] for e in generate(task, "train", "en", 600))
     assert len(counts) == k

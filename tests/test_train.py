@@ -9,8 +9,13 @@ from xlib.train import TrainConfig, length_grouped_batches, task_weights
 
 
 def test_pad_collate_pads_each_key_with_its_own_value():
-    batch = pad_collate([{"input_ids": [5, 6, 7], "attention_mask": [1, 1, 1], "labels": [1, -100, 2]},
-                         {"input_ids": [5], "attention_mask": [1], "labels": [0]}], pad_token_id=1)
+    batch = pad_collate(
+        [
+            {"input_ids": [5, 6, 7], "attention_mask": [1, 1, 1], "labels": [1, -100, 2]},
+            {"input_ids": [5], "attention_mask": [1], "labels": [0]},
+        ],
+        pad_token_id=1,
+    )
     assert batch["input_ids"].tolist() == [[5, 6, 7], [5, 1, 1]]
     assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
     assert batch["labels"].tolist() == [[1, -100, 2], [0, -100, -100]]
@@ -57,12 +62,16 @@ def test_multitask_training_shares_one_encoder_and_lowers_the_loss(tiny_model_di
     tok = load_tokenizer(tiny_model_dir)
     cls = TaskSpec("toy-cls", "classification", "intermediate", ("en",), "accuracy", labels=("no", "yes"))
     tag = TaskSpec("toy-tag", "tagging", "intermediate", ("en",), "f1", labels=("A", "B"))
-    cls_ex = [{"id": str(i), "text": "mola tiku" if i % 2 else "sapo vel", "text_pair": None, "label": i % 2}
-              for i in range(64)]
+    cls_ex = [
+        {"id": str(i), "text": "mola tiku" if i % 2 else "sapo vel", "text_pair": None, "label": i % 2}
+        for i in range(64)
+    ]
     tag_ex = [{"id": str(i), "tokens": ["mola", "sapo", "tiku"], "tags": ["A", "B", "A"]} for i in range(64)]
     models = {s.name: get_format(s.format).build_model(tiny_model_dir, s) for s in (cls, tag)}
-    feats = {"toy-cls": get_format("classification").featurize(cls_ex, tok, cls, 32),
-             "toy-tag": get_format("tagging").featurize(tag_ex, tok, tag, 32)}
+    feats = {
+        "toy-cls": get_format("classification").featurize(cls_ex, tok, cls, 32),
+        "toy-tag": get_format("tagging").featurize(tag_ex, tok, tag, 32),
+    }
     cfg = TrainConfig(learning_rate=3e-3, max_steps=200, batch_size=16, warmup_ratio=0.0)
     shared, log = train(models, feats, tok.pad_token_id, cfg, seed=0, log_every=25)
     enc_a = shared.heads["toy-cls"].roberta
@@ -131,6 +140,7 @@ def test_cached_features_equal_fresh_ones_and_skip_featurisation(tiny_model_dir,
         def featurize(self, *args, **kwargs):
             Counting.calls += 1
             return fmt.featurize(*args, **kwargs)
+
     Counting.__module__ = type(fmt).__module__  # same source fingerprint as the real format
     again = featurize_cached(Counting(), examples, tok, spec, 48, cache_dir=tmp_path)
     assert again == fresh and Counting.calls == 0
@@ -153,15 +163,21 @@ def _toy_setup(tiny_model_dir, n=48):
 
 
 def test_pad_collate_rounds_widths_up_to_a_multiple():
-    batch = pad_collate([{"input_ids": [5, 6, 7], "attention_mask": [1, 1, 1]}, {"input_ids": [5], "attention_mask": [1]}],
-                        pad_token_id=1, multiple_of=8)
+    batch = pad_collate(
+        [{"input_ids": [5, 6, 7], "attention_mask": [1, 1, 1]}, {"input_ids": [5], "attention_mask": [1]}],
+        pad_token_id=1,
+        multiple_of=8,
+    )
     assert batch["input_ids"].shape == (2, 8)
     assert batch["attention_mask"].sum().item() == 4 and batch["input_ids"][1, 1:].eq(1).all()
 
 
 def test_mixed_precision_auto_is_fp32_without_a_gpu_and_unknown_values_are_rejected():
     from xlib.train import resolve_precision
-    assert resolve_precision("auto") == ("bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no")
+
+    assert resolve_precision("auto") == (
+        "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+    )
     assert resolve_precision("bf16") == "bf16"
     with pytest.raises(ValueError, match="mixed_precision 'fp8'"):
         TrainConfig.from_dict({"mixed_precision": "fp8"})
@@ -175,7 +191,7 @@ def test_train_stats_count_real_tokens_cover_each_example_once_per_epoch_and_ste
     cfg = TrainConfig(learning_rate=1e-3, max_steps=6, batch_size=4, grad_accum=2, warmup_ratio=0.0)
     train({"toy": model}, {"toy": feats}, tok.pad_token_id, cfg, seed=1, stats=stats)
     drawn = [i for _, idx in stats["batches"] for i in idx]
-    assert sorted(drawn) == list(range(48))                  # 6 steps x 2 micro-batches x 4 = one epoch
+    assert sorted(drawn) == list(range(48))  # 6 steps x 2 micro-batches x 4 = one epoch
     assert stats["tokens"] == sum(len(f["input_ids"]) for f in feats)
     assert stats["padded_tokens"] >= stats["tokens"] and stats["examples"] == 48
     assert sum(stats["step_tokens"]) == stats["tokens"] and len(stats["step_end"]) == 6
@@ -214,33 +230,44 @@ def test_chunked_nearest_is_exact_top_k():
 
 def test_grid_compute_counts_phase_ii_once_per_condition_with_reuse():
     from xlib.compute import grid_compute
-    from xlib.params import load_params
+    from xlib.params import load
     from xlib.paths import project_root
     from xlib.tasks import get_task
 
-    params = load_params(project_root() / "params" / "smoke.yaml")
-    s = grid_compute(params)
-    inter = params["intermediate"]["max_steps"] * params["intermediate"]["batch_size"]
-    tgt = params["target"]["max_steps"] * params["target"]["batch_size"]
-    with_tasks = sum(1 for t in params["conditions"].values() if t)
-    trained = sum(1 for t in params["targets"] if get_task(t).trains)
-    assert s["with_reuse"]["examples"] == with_tasks * inter + len(params["conditions"]) * trained * tgt
-    assert s["without_reuse"]["examples"] - s["with_reuse"]["examples"] == with_tasks * inter * (len(params["targets"]) - 1)
+    study = load(project_root() / "params" / "smoke.yaml")
+    s = grid_compute(study)
+    inter = study.intermediate["max_steps"] * study.intermediate["batch_size"]
+    tgt = study.target["max_steps"] * study.target["batch_size"]
+    with_tasks = sum(1 for c in study.conditions.values() if c.tasks)
+    trained = sum(1 for t in study.targets if get_task(t).trains)
+    assert s["with_reuse"]["examples"] == with_tasks * inter + len(study.conditions) * trained * tgt
+    assert s["without_reuse"]["examples"] - s["with_reuse"]["examples"] == with_tasks * inter * (len(study.targets) - 1)
     assert 0 < s["saved_fraction"] < 1 and s["speedup"] > 1
 
 
 def test_grid_compute_turns_epochs_into_steps_and_names_missing_sizes():
-    from xlib.compute import grid_compute, phase_cost
+    from dataclasses import replace
 
-    params = {"study": "x", "seeds": [0, 1], "conditions": {"base": [], "nli": ["mini-mnli"]},
-              "targets": ["mini-xnli"], "intermediate": {"epochs": 2, "batch_size": 10},
-              "target": {"epochs": 1, "batch_size": 8, "grad_accum": 2}, "data": {"sizes": {"train": 101}}}
-    assert phase_cost(["mini-mnli"], params["intermediate"], params) == {"steps": 21, "examples": 210}
-    s = grid_compute(params, train_sizes={"mini-xnli": 64})
+    from xlib.compute import grid_compute, phase_cost
+    from xlib.studyconfig import Study
+
+    study = Study.from_params(
+        {
+            "study": "x",
+            "seeds": [0, 1],
+            "conditions": {"base": [], "nli": ["mini-mnli"]},
+            "targets": ["mini-xnli"],
+            "intermediate": {"epochs": 2, "batch_size": 10},
+            "target": {"epochs": 1, "batch_size": 8, "grad_accum": 2},
+            "data": {"sizes": {"train": 101}},
+        }
+    )
+    assert phase_cost(["mini-mnli"], study.intermediate, study) == {"steps": 21, "examples": 210}
+    s = grid_compute(study, train_sizes={"mini-xnli": 64})
     assert s["phase_ii"] == {"runs": 2, "steps": 42, "examples": 420}
-    assert s["phase_iii"]["steps"] == 2 * 2 * 4      # 2 seeds x 2 conditions x ceil(64 / 16)
+    assert s["phase_iii"]["steps"] == 2 * 2 * 4  # 2 seeds x 2 conditions x ceil(64 / 16)
     with pytest.raises(ValueError, match="nope"):
-        grid_compute({**params, "targets": ["nope"]})
+        grid_compute(replace(study, targets=["nope"]))
 
 
 def test_tokenizer_fingerprint_ignores_leftover_truncation_state_but_not_the_vocabulary(tiny_model_dir, tmp_path):
@@ -251,7 +278,7 @@ def test_tokenizer_fingerprint_ignores_leftover_truncation_state_but_not_the_voc
     before = tokenizer_fingerprint(tok)
     tok(["mola tiku ren"], ["sapo tiku ren vel dunar kis oppa lume"], truncation=True, max_length=6)
     assert json.loads(tok.backend_tokenizer.to_str())["truncation"]  # the state the fingerprint must ignore
-    tok.save_pretrained(tmp_path / "copy")                # a condition's checkpoint carries this state
+    tok.save_pretrained(tmp_path / "copy")  # a condition's checkpoint carries this state
     assert tokenizer_fingerprint(load_tokenizer(str(tmp_path / "copy"))) == before
     tok.add_tokens(["zzzq"])
     assert tokenizer_fingerprint(tok) != before
@@ -265,11 +292,21 @@ def test_train_accepts_a_precision_other_than_an_earlier_accelerator_in_the_proc
     Accelerator(mixed_precision="no")
     tok, model, feats = _toy_setup(tiny_model_dir, n=16)
     stats = {}
-    train({"toy": model}, {"toy": feats}, tok.pad_token_id,
-          TrainConfig(max_steps=2, batch_size=8, mixed_precision="bf16"), stats=stats)
+    train(
+        {"toy": model},
+        {"toy": feats},
+        tok.pad_token_id,
+        TrainConfig(max_steps=2, batch_size=8, mixed_precision="bf16"),
+        stats=stats,
+    )
     assert stats["mixed_precision"] == "bf16"
-    train({"toy": model}, {"toy": feats}, tok.pad_token_id, TrainConfig(max_steps=1, batch_size=8, mixed_precision="no"),
-          stats=stats)
+    train(
+        {"toy": model},
+        {"toy": feats},
+        tok.pad_token_id,
+        TrainConfig(max_steps=1, batch_size=8, mixed_precision="no"),
+        stats=stats,
+    )
     assert stats["mixed_precision"] == "no"
 
 
@@ -280,5 +317,9 @@ def test_empty_training_data_names_the_task(tiny_model_dir):
     from xlib.pipeline import run_target
 
     with pytest.raises(ValueError, match=r"task 'mini-xnli': no training examples"):
-        run_target("mini-xnli", tiny_model_dir, {"max_steps": 1, "batch_size": 2, "max_length": 32},
-                   data={"sizes": {"train": 0, "dev": 2, "test": 2}})
+        run_target(
+            "mini-xnli",
+            tiny_model_dir,
+            {"max_steps": 1, "batch_size": 2, "max_length": 32},
+            data={"sizes": {"train": 0, "dev": 2, "test": 2}},
+        )

@@ -2,6 +2,7 @@
 
 Every treebank here is invented text written to tmp_path; the language is the file name's prefix.
 """
+
 import pytest
 
 from xlib.loaders.tagging import read_conllu_pos
@@ -21,8 +22,10 @@ def mwt(span, form):
 def write(tmp_path, name, *sentences):
     """Write ``sentences`` (lists of lines) as a CoNLL-U file named ``name``; return its path."""
     path = tmp_path / name
-    path.write_text("".join("# sent_id = s%d\n" % n + "\n".join(lines) + "\n\n"
-                            for n, lines in enumerate(sentences, start=1)), encoding="utf-8")
+    path.write_text(
+        "".join("# sent_id = s%d\n" % n + "\n".join(lines) + "\n\n" for n, lines in enumerate(sentences, start=1)),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -30,8 +33,14 @@ def pairs(example):
     return list(zip(example["tokens"], example["tags"]))
 
 
-SPANISH_DEL = [word(1, "Salgo", "VERB", 0), mwt("2-3", "del"), word(2, "de", "ADP", 4), word(3, "el", "DET", 4),
-               word(4, "parque", "NOUN", 1), word(5, ".", "PUNCT", 1)]
+SPANISH_DEL = [
+    word(1, "Salgo", "VERB", 0),
+    mwt("2-3", "del"),
+    word(2, "de", "ADP", 4),
+    word(3, "el", "DET", 4),
+    word(4, "parque", "NOUN", 1),
+    word(5, ".", "PUNCT", 1),
+]
 
 
 def test_spanish_del_is_one_adp_token(tmp_path):
@@ -40,15 +49,28 @@ def test_spanish_del_is_one_adp_token(tmp_path):
 
 
 def test_german_zum_is_one_adp_token(tmp_path):
-    lines = [word(1, "Ich", "PRON", 2), word(2, "gehe", "VERB", 0), mwt("3-4", "zum"), word(3, "zu", "ADP", 5),
-             word(4, "dem", "DET", 5), word(5, "Bahnhof", "NOUN", 2), word(6, ".", "PUNCT", 2)]
+    lines = [
+        word(1, "Ich", "PRON", 2),
+        word(2, "gehe", "VERB", 0),
+        mwt("3-4", "zum"),
+        word(3, "zu", "ADP", 5),
+        word(4, "dem", "DET", 5),
+        word(5, "Bahnhof", "NOUN", 2),
+        word(6, ".", "PUNCT", 2),
+    ]
     got = read_conllu_pos(write(tmp_path, "de_toy-ud-test.conllu", lines))
     assert pairs(got[0]) == [("Ich", "PRON"), ("gehe", "VERB"), ("zum", "ADP"), ("Bahnhof", "NOUN"), (".", "PUNCT")]
 
 
 def test_spanish_verb_with_clitics_keeps_the_verb_tag(tmp_path):
-    lines = [mwt("1-3", "dámelo"), word(1, "da", "VERB", 0), word(2, "me", "PRON", 1), word(3, "lo", "PRON", 1),
-             word(4, "ya", "ADV", 1), word(5, ".", "PUNCT", 1)]
+    lines = [
+        mwt("1-3", "dámelo"),
+        word(1, "da", "VERB", 0),
+        word(2, "me", "PRON", 1),
+        word(3, "lo", "PRON", 1),
+        word(4, "ya", "ADV", 1),
+        word(5, ".", "PUNCT", 1),
+    ]
     got = read_conllu_pos(write(tmp_path, "es_toy-ud-test.conllu", lines))
     assert pairs(got[0]) == [("dámelo", "VERB"), ("ya", "ADV"), (".", "PUNCT")]
 
@@ -63,8 +85,14 @@ def test_tie_is_broken_by_the_file_languages_precedence_list(tmp_path, lang, upo
 
 def test_secondary_deps_edges_change_the_depth_and_the_head(tmp_path):
     def sentence(deps):  # x (NOUN) and y (VERB) both depend on 1; a DEPS edge 4 -> y makes y deeper
-        return [word(1, "Ana", "PROPN", 0), mwt("2-3", "xy"), word(2, "x", "NOUN", 1, "1:dep|4.1:nsubj"),
-                word(3, "y", "VERB", 1, deps), word(4, "z", "ADJ", 1)]
+        return [
+            word(1, "Ana", "PROPN", 0),
+            mwt("2-3", "xy"),
+            word(2, "x", "NOUN", 1, "1:dep|4.1:nsubj"),
+            word(3, "y", "VERB", 1, deps),
+            word(4, "z", "ADJ", 1),
+        ]
+
     plain = read_conllu_pos(write(tmp_path, "en_a-ud-test.conllu", sentence("1:dep")))
     secondary = read_conllu_pos(write(tmp_path, "en_b-ud-test.conllu", sentence("1:dep|4:conj")))
     assert pairs(plain[0])[1] == ("xy", "VERB")  # tie: VERB ranks before NOUN
@@ -91,12 +119,16 @@ def test_tied_upos_missing_from_the_list_ranks_last(tmp_path):
 def test_underscore_filter_boundary(tmp_path, ud_tokens):
     def sentence(*forms):
         return [word(i, form, "NOUN", i - 1) for i, form in enumerate(forms, start=1)]
-    path = write(tmp_path, "en_toy-ud-test.conllu",
-                 sentence("_", "_", "vela"),  # 2 of 3 are _: dropped
-                 sentence("_", "mora", "vela"),  # 1 of 3: kept
-                 sentence("_"),  # dropped
-                 sentence("tiku"),  # kept
-                 sentence("_", "sapo"))  # all but one: dropped
+
+    path = write(
+        tmp_path,
+        "en_toy-ud-test.conllu",
+        sentence("_", "_", "vela"),  # 2 of 3 are _: dropped
+        sentence("_", "mora", "vela"),  # 1 of 3: kept
+        sentence("_"),  # dropped
+        sentence("tiku"),  # kept
+        sentence("_", "sapo"),
+    )  # all but one: dropped
     got = read_conllu_pos(path, ud_tokens=ud_tokens)
     assert [e["tokens"] for e in got] == [["_", "mora", "vela"], ["tiku"]]
 
@@ -120,9 +152,12 @@ def test_unknown_ud_tokens_value_is_an_error(tmp_path):
 
 
 def test_empty_nodes_are_skipped_and_tokens_cleaned(tmp_path):
-    lines = [word(1, "Ana", "PROPN", 2), word(2, "ve", "VERB", 0), "\t".join(["2.1", "ve", "ver", "VERB"] + ["_"] * 6),
-             word(3, "mo\u200cra", "NOUN", 2, "2:obj|2.1:obj"), word(4, " 10 000 ", "NUM", 3)]
+    lines = [
+        word(1, "Ana", "PROPN", 2),
+        word(2, "ve", "VERB", 0),
+        "\t".join(["2.1", "ve", "ver", "VERB"] + ["_"] * 6),
+        word(3, "mo\u200cra", "NOUN", 2, "2:obj|2.1:obj"),
+        word(4, " 10 000 ", "NUM", 3),
+    ]
     got = read_conllu_pos(write(tmp_path, "en_toy-ud-test.conllu", lines))
     assert pairs(got[0]) == [("Ana", "PROPN"), ("ve", "VERB"), ("mora", "NOUN"), ("10000", "NUM")]
-
-

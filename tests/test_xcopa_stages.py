@@ -1,4 +1,5 @@
 """XCOPA's two-stage phase (iii), as XTREME-R: Social IQa first, then COPA from the Social IQa model, head included."""
+
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import yaml
 from xlib import compute, pipeline
 from xlib.formats import get_format
 from xlib.loaders.xcopa import parse_schedule
-from xlib.params import ParamsError, load_params
+from xlib.params import ParamsError, load, load_params
 from xlib.tasks import get_task
 
 FIX = Path(__file__).parent / "fixtures" / "xtreme"
@@ -23,7 +24,7 @@ def test_default_schedule_is_siqa_then_copa_and_stage_data_names_one_stage():
     assert [d["xcopa_train"] for _, d in stages] == ["siqa", "copa"]
     assert all(d["data_dir"] == str(FIX) for _, d in stages)
     assert [n for n, _ in get_task("xcopa").stages({"xcopa_train": "siqa+copa"})] == ["siqa+copa"]
-    assert get_task("xnli").stages(DATA) == [("", DATA)]   # every other task: one unnamed stage
+    assert get_task("xnli").stages(DATA) == [("", DATA)]  # every other task: one unnamed stage
 
 
 @pytest.mark.parametrize("bad", ["copa,", "cosmos", "siqa;copa", "", "siqa++copa"])
@@ -42,7 +43,7 @@ def test_each_stage_loads_its_own_train_and_dev_sets():
     assert copa and all(len(e["choices"]) == 2 for e in copa)
     assert spec.load("dev", "en", xcopa_train="siqa+copa", **DATA) == spec.load("dev", "en", xcopa_train="copa", **DATA)
     with pytest.raises(ValueError, match="has 2 stages"):
-        spec.load("train", "en", **DATA)   # the default schedule is trained stage by stage, not loaded at once
+        spec.load("train", "en", **DATA)  # the default schedule is trained stage by stage, not loaded at once
 
 
 def test_copa_questions_are_asked_as_run_xcopa_does_in_every_language():
@@ -57,27 +58,43 @@ def test_xtremes_download_folder_is_read_as_it_is(tmp_path, sep):
     """XTREME's download/: xcopa/{train,val}-en.jsonl, xcopa/{val,test}-<lang>.jsonl (today's download_data.sh;
     older: {train,val}.en.jsonl, {val,test}.<lang>.jsonl), siqa/ beside xcopa/."""
     import shutil
+
     (tmp_path / "xcopa").mkdir()
     (tmp_path / "siqa").mkdir()
     for split in ("train", "val"):
         shutil.copy(FIX / "xcopa" / "COPA" / f"{split}.jsonl", tmp_path / "xcopa" / f"{split}{sep}en.jsonl")
-    for split in ("val", "test"):   # (a test file with its labels: XTREME's own has them removed)
+    for split in ("val", "test"):  # (a test file with its labels: XTREME's own has them removed)
         shutil.copy(FIX / "xcopa" / "data" / "et" / f"{split}.et.jsonl", tmp_path / "xcopa" / f"{split}{sep}et.jsonl")
     for name in ("trn", "dev"):
         shutil.copy(FIX / "xcopa" / f"socialIQa_v1.4_{name}.jsonl", tmp_path / "siqa")
     spec, xtreme, ours = get_task("xcopa"), {"data_dir": str(tmp_path)}, DATA
-    for split, lang, schedule in (("train", "en", "siqa"), ("dev", "en", "siqa"), ("train", "en", "copa"),
-                                  ("dev", "en", "copa"), ("dev", "et", "copa"), ("test", "et", "copa")):
-        assert spec.load(split, lang, xcopa_train=schedule, **xtreme) == spec.load(split, lang, xcopa_train=schedule, **ours)
+    for split, lang, schedule in (
+        ("train", "en", "siqa"),
+        ("dev", "en", "siqa"),
+        ("train", "en", "copa"),
+        ("dev", "en", "copa"),
+        ("dev", "et", "copa"),
+        ("test", "et", "copa"),
+    ):
+        assert spec.load(split, lang, xcopa_train=schedule, **xtreme) == spec.load(
+            split, lang, xcopa_train=schedule, **ours
+        )
     assert len(spec.load("dev", "et", **xtreme)) == 2
 
 
 def test_social_iqa_hub_script_is_read_from_the_parquet_export(monkeypatch):
     """allenai/social_i_qa is a loading script on the hub: datasets >= 4 refuses it, its Parquet export is read."""
     import datasets
+
     calls = []
-    row = {"context": "Ana fed the cat.", "question": "Why?", "answerA": "to be kind", "answerB": "to sleep",
-           "answerC": "to run", "label": "1"}
+    row = {
+        "context": "Ana fed the cat.",
+        "question": "Why?",
+        "answerA": "to be kind",
+        "answerB": "to sleep",
+        "answerC": "to run",
+        "label": "1",
+    }
 
     def fake_load_dataset(path, name=None, split=None, **kwargs):
         calls.append((path, kwargs.get("revision")))
@@ -102,7 +119,7 @@ def test_social_iqa_hub_failure_says_what_to_download(monkeypatch):
         raise RuntimeError("Dataset scripts are no longer supported, but found social_i_qa.py")
 
     monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
-    for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):   # the tests run offline; here the hub "answers"
+    for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):  # the tests run offline; here the hub "answers"
         monkeypatch.delenv(var, raising=False)
     with pytest.raises(DataUnavailableError) as err:
         get_task("xcopa").load("dev", "en", xcopa_train="siqa")
@@ -124,16 +141,17 @@ def test_stage_two_starts_from_the_stage_one_model_head_included(tiny_model_dir)
     torch.manual_seed(0)
     fresh = get_format("multiple_choice").build_model(tiny_model_dir, get_task("xcopa"))
     assert torch.allclose(_head(staged), _head(siqa_only), atol=1e-6)
-    assert not torch.allclose(_head(siqa_only), _head(fresh), atol=1e-3)   # stage 1 did move the head
+    assert not torch.allclose(_head(siqa_only), _head(fresh), atol=1e-3)  # stage 1 did move the head
     assert {e["stage"] for e in log} == {"siqa", "copa"}
     splits = {(r["split"], r["n"]) for r in rows}
-    assert ("dev-siqa", 3) in splits and ("dev", 2) in splits      # Social IQa dev after stage 1, COPA val at the end
+    assert ("dev-siqa", 3) in splits and ("dev", 2) in splits  # Social IQa dev after stage 1, COPA val at the end
 
 
 def test_one_stage_schedule_trains_from_the_plain_encoder(tiny_model_dir):
     hp = {**HP, "learning_rate": 1e-12}
-    copa_only, _, log, _, rows = pipeline.train_target("xcopa", tiny_model_dir, hp, seed=0,
-                                                       data={**DATA, "xcopa_train": "copa"})
+    copa_only, _, log, _, rows = pipeline.train_target(
+        "xcopa", tiny_model_dir, hp, seed=0, data={**DATA, "xcopa_train": "copa"}
+    )
     torch.manual_seed(0)
     fresh = get_format("multiple_choice").build_model(tiny_model_dir, get_task("xcopa"))
     assert torch.allclose(_head(copa_only), _head(fresh), atol=1e-6)
@@ -155,8 +173,15 @@ def test_unknown_stage_in_hparams_is_refused(tiny_model_dir):
 
 # ------------------------------------------------------------------------------------------- params and cost
 def _params(tmp_path, **extra) -> Path:
-    params = {"study": "x", "model": "xlm-roberta-large", "seeds": [0], "conditions": {"baseline": []},
-              "targets": ["xcopa"], "target": {"epochs": 5, "batch_size": 32}, **extra}
+    params = {
+        "study": "x",
+        "model": "xlm-roberta-large",
+        "seeds": [0],
+        "conditions": {"baseline": []},
+        "targets": ["xcopa"],
+        "target": {"epochs": 5, "batch_size": 32},
+        **extra,
+    }
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(params))
     return path
@@ -166,8 +191,9 @@ def test_params_accept_per_stage_options_and_name_bad_ones(tmp_path):
     ok = load_params(_params(tmp_path, target_overrides={"xcopa": {"stages": {"siqa": {"epochs": 2}}}}))
     assert ok["target_overrides"]["xcopa"]["stages"] == {"siqa": {"epochs": 2}}
     with pytest.raises(ParamsError) as err:
-        load_params(_params(tmp_path, target_overrides={"xcopa": {"stages": {"cosmos": {}, "copa": {"epochs": -1}}}},
-                            data={}))
+        load_params(
+            _params(tmp_path, target_overrides={"xcopa": {"stages": {"cosmos": {}, "copa": {"epochs": -1}}}}, data={})
+        )
     assert "target_overrides.xcopa.stages: 'xcopa' has no training stage 'cosmos'" in str(err.value)
     assert "target_overrides.xcopa.stages.copa.epochs: expected a value > 0" in str(err.value)
     with pytest.raises(ParamsError, match=r"data: task 'xcopa': xcopa_train must name stages"):
@@ -175,8 +201,8 @@ def test_params_accept_per_stage_options_and_name_bad_ones(tmp_path):
 
 
 def test_compute_counts_both_stages_with_their_own_options(tmp_path):
-    params = load_params(_params(tmp_path, target_overrides={"xcopa": {"stages": {"siqa": {"epochs": 2}}}}))
-    cost = compute.grid_compute(params)
+    study = load(_params(tmp_path, target_overrides={"xcopa": {"stages": {"siqa": {"epochs": 2}}}}))
+    cost = compute.grid_compute(study)
     assert cost["phase_iii"]["steps"] == -(-2 * 33_410 // 32) + -(-5 * 400 // 32)
-    one = compute.grid_compute(load_params(_params(tmp_path, data={"xcopa_train": "copa"})))
+    one = compute.grid_compute(load(_params(tmp_path, data={"xcopa_train": "copa"})))
     assert one["phase_iii"]["steps"] == -(-5 * 400 // 32)

@@ -16,6 +16,7 @@ deliberate differences. Part 2 (with ``--params``) exports one condition of a st
 the export holds every official language), then compares with the study's ``results.csv``.
 Exit status 0 when nothing differs beyond ``--tolerance`` (default 1e-9 points).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,18 +53,29 @@ def load_official(xtreme: Path) -> dict:
     sys.path.insert(0, str(xtreme))
     import evaluate  # noqa: PLC0415  (the official scorer)
     from third_party import evaluate_mlqa, evaluate_squad, utils_mewslix  # noqa: PLC0415
-    return {"evaluate": evaluate, "accuracy": evaluate.accuracy, "f1": evaluate.f1, "bucc_f1": evaluate.bucc_f1,
-            "squad": evaluate_squad.evaluate, "mlqa": evaluate_mlqa.evaluate, "mewslix": utils_mewslix.evaluate,
-            "average_precision_at_k": _function(xtreme / "third_party" / "utils_lareqa.py", "average_precision_at_k",
-                                                {"np": np}),
-            "bucc_optimize": _function(xtreme / "third_party" / "utils_retrieve.py", "bucc_optimize", {})}
+
+    return {
+        "evaluate": evaluate,
+        "accuracy": evaluate.accuracy,
+        "f1": evaluate.f1,
+        "bucc_f1": evaluate.bucc_f1,
+        "squad": evaluate_squad.evaluate,
+        "mlqa": evaluate_mlqa.evaluate,
+        "mewslix": utils_mewslix.evaluate,
+        "average_precision_at_k": _function(
+            xtreme / "third_party" / "utils_lareqa.py", "average_precision_at_k", {"np": np}
+        ),
+        "bucc_optimize": _function(xtreme / "third_party" / "utils_retrieve.py", "bucc_optimize", {}),
+    }
 
 
 # ------------------------------------------------------------------------------------- generators
 PUNCT = list(string.punctuation) + ["。", "，", "«", "»", "—", "¿", "¡", "、", "؟", "।", "“", "”"]
-WORDS = ("the a an un una el la los las ein eine der die das den dem des của là cái chiếc những "
-         "ال الكتاب والكتاب كتاب 北京 大学 中文 हिंदी भाषा ภาษาไทย สวัสดี Москва дом house Haus casa "
-         "river Fluss río 1990 42 3.14 New-York O'Brien").split()
+WORDS = (
+    "the a an un una el la los las ein eine der die das den dem des của là cái chiếc những "
+    "ال الكتاب والكتاب كتاب 北京 大学 中文 हिंदी भाषा ภาษาไทย สวัสดี Москва дом house Haus casa "
+    "river Fluss río 1990 42 3.14 New-York O'Brien"
+).split()
 MLQA_LANGS = ("en", "es", "hi", "vi", "de", "ar", "zh")
 
 
@@ -91,7 +103,7 @@ def _qa_case(rng: random.Random):
         qas.append({"id": qid, "answers": [{"text": g, "answer_start": 0} for g in gold]})
         roll = rng.random()
         if roll < 0.1:
-            continue   # unanswered
+            continue  # unanswered
         if roll < 0.35 and gold:
             predictions[qid] = rng.choice(gold) if rng.random() < 0.5 else rng.choice(gold) + rng.choice(PUNCT)
         else:
@@ -104,7 +116,9 @@ def _bio(rng: random.Random, n: int) -> list[str]:
 
 
 def _upos(rng: random.Random, n: int) -> list[str]:
-    return [rng.choice(["NOUN", "VERB", "ADJ", "ADP", "CCONJ", "SCONJ", "PROPN", "PUNCT", "X", "DET"]) for _ in range(n)]
+    return [
+        rng.choice(["NOUN", "VERB", "ADJ", "ADP", "CCONJ", "SCONJ", "PROPN", "PUNCT", "X", "DET"]) for _ in range(n)
+    ]
 
 
 def _tags_case(rng: random.Random):
@@ -168,8 +182,10 @@ class Tally:
                     self.examples.append(f"{describe()}: official {a!r}, xlib {b!r}")
 
     def line(self) -> str:
-        return (f"{self.name:<22} {self.n:>7} inputs  max |diff| {self.max_diff:.3g}  one side raised: "
-                f"{self.raised_one}  both raised: {self.both_raised}  deliberate differences: {self.deliberate}")
+        return (
+            f"{self.name:<22} {self.n:>7} inputs  max |diff| {self.max_diff:.3g}  one side raised: "
+            f"{self.raised_one}  both raised: {self.both_raised}  deliberate differences: {self.deliberate}"
+        )
 
 
 def run_metric_check(official: dict, cases: int, seed: int) -> list[Tally]:
@@ -182,45 +198,59 @@ def run_metric_check(official: dict, cases: int, seed: int) -> list[Tally]:
         n = rng.randint(0 if rng.random() < 0.01 else 1, 30)
         labels = [rng.choice(["0", "1", "entailment", "neutral", 2]) for _ in range(n)]
         preds = [rng.choice(["0", "1", "entailment", "neutral", 2]) for _ in range(n)]
-        t.compare(lambda: official["accuracy"](labels, preds)["accuracy"],
-                  lambda: metrics.accuracy(labels, preds)["accuracy"], lambda: f"accuracy({labels}, {preds})")
+        t.compare(
+            lambda: official["accuracy"](labels, preds)["accuracy"],
+            lambda: metrics.accuracy(labels, preds)["accuracy"],
+            lambda: f"accuracy({labels}, {preds})",
+        )
     tallies.append(t)
 
     prf = ("f1", "precision", "recall")
     for name, key, ours, case in (
-            ("tag_f1 (seqeval)", "f1", metrics.tag_f1, _tags_case),
-            ("bucc_f1", "bucc_f1", metrics.bucc_f1, lambda r: (_pairs(r, r.randint(0, 8)), _pairs(r, r.randint(0, 8))))):
+        ("tag_f1 (seqeval)", "f1", metrics.tag_f1, _tags_case),
+        ("bucc_f1", "bucc_f1", metrics.bucc_f1, lambda r: (_pairs(r, r.randint(0, 8)), _pairs(r, r.randint(0, 8)))),
+    ):
         t = Tally(name)
         for _ in range(cases):
             gold, pred = case(rng)
-            t.compare(lambda: [official[key](gold, pred)[k] for k in prf], lambda: [ours(gold, pred)[k] for k in prf],
-                      lambda: f"{key}({gold}, {pred})")
+            t.compare(
+                lambda: [official[key](gold, pred)[k] for k in prf],
+                lambda: [ours(gold, pred)[k] for k in prf],
+                lambda: f"{key}({gold}, {pred})",
+            )
         tallies.append(t)
 
     t = Tally("bucc_optimize")
     for _ in range(cases):
         cand, gold = _candidates(rng)
-        t.compare(lambda: official["bucc_optimize"](cand, gold), lambda: metrics.bucc_optimize(cand, gold),
-                  lambda: f"bucc_optimize({cand}, {gold})",
-                  # documented: where the official code indexes past the last candidate, xlib uses the last score
-                  deliberate=lambda r: isinstance(r[0][1], IndexError) and r[1][0] == "ok")
+        t.compare(
+            lambda: official["bucc_optimize"](cand, gold),
+            lambda: metrics.bucc_optimize(cand, gold),
+            lambda: f"bucc_optimize({cand}, {gold})",
+            # documented: where the official code indexes past the last candidate, xlib uses the last score
+            deliberate=lambda r: isinstance(r[0][1], IndexError) and r[1][0] == "ok",
+        )
     tallies.append(t)
 
     t = Tally("squad_em_f1")
     for _ in range(cases):
         dataset, preds = _qa_case(rng)
-        t.compare(lambda: [official["squad"](dataset, preds)[k] for k in ("exact_match", "f1")],
-                  lambda: [metrics.squad_em_f1(dataset, preds)[k] for k in ("exact_match", "f1")],
-                  lambda: f"squad({dataset}, {preds})")
+        t.compare(
+            lambda: [official["squad"](dataset, preds)[k] for k in ("exact_match", "f1")],
+            lambda: [metrics.squad_em_f1(dataset, preds)[k] for k in ("exact_match", "f1")],
+            lambda: f"squad({dataset}, {preds})",
+        )
     tallies.append(t)
 
     for lang in MLQA_LANGS:
         t = Tally(f"mlqa_em_f1[{lang}]")
         for _ in range(max(1, cases // 2)):
             dataset, preds = _qa_case(rng)
-            t.compare(lambda: [official["mlqa"](dataset, preds, lang)[k] for k in ("exact_match", "f1")],
-                      lambda: [metrics.mlqa_em_f1(dataset, preds, lang)[k] for k in ("exact_match", "f1")],
-                      lambda: f"mlqa[{lang}]({dataset}, {preds})")
+            t.compare(
+                lambda: [official["mlqa"](dataset, preds, lang)[k] for k in ("exact_match", "f1")],
+                lambda: [metrics.mlqa_em_f1(dataset, preds, lang)[k] for k in ("exact_match", "f1")],
+                lambda: f"mlqa[{lang}]({dataset}, {preds})",
+            )
         tallies.append(t)
 
     t = Tally("mewslix map@k")
@@ -230,8 +260,11 @@ def run_metric_check(official: dict, cases: int, seed: int) -> list[Tally]:
         preds = {e: _ids(rng, rng.randint(0, 25)) for e in gold if rng.random() < 0.85}
         if rng.random() < 0.2:
             preds["extra"] = _ids(rng, 3)
-        t.compare(lambda: official["mewslix"](gold, preds, k=k) * 100,
-                  lambda: metrics.mewslix_map_at_k(gold, preds, k=k)[f"map@{k}"], lambda: f"mewslix({gold}, {preds}, {k})")
+        t.compare(
+            lambda: official["mewslix"](gold, preds, k=k) * 100,
+            lambda: metrics.mewslix_map_at_k(gold, preds, k=k)[f"map@{k}"],
+            lambda: f"mewslix({gold}, {preds}, {k})",
+        )
     tallies.append(t)
 
     t = Tally("lareqa map@k")
@@ -239,23 +272,42 @@ def run_metric_check(official: dict, cases: int, seed: int) -> list[Tally]:
         k = rng.choice([None, 1, 20])
         targets = [_ids(rng, rng.randint(1, 4), 30) for _ in range(rng.randint(0 if rng.random() < 0.01 else 1, 5))]
         ranked = [_ids(rng, rng.randint(0, 30), 30) for _ in targets]
-        t.compare(lambda: np.mean([official["average_precision_at_k"](g, r, k) for g, r in zip(targets, ranked)]) * 100
-                  if targets else (_ for _ in ()).throw(ValueError("no questions: the official mean is NaN")),
-                  lambda: metrics.lareqa_map_at_k(targets, ranked, k)[f"map@{k}" if k else "map"],
-                  lambda: f"lareqa({targets}, {ranked}, {k})")
+        t.compare(
+            lambda: (
+                np.mean([official["average_precision_at_k"](g, r, k) for g, r in zip(targets, ranked)]) * 100
+                if targets
+                else (_ for _ in ()).throw(ValueError("no questions: the official mean is NaN"))
+            ),
+            lambda: metrics.lareqa_map_at_k(targets, ranked, k)[f"map@{k}" if k else "map"],
+            lambda: f"lareqa({targets}, {ranked}, {k})",
+        )
     tallies.append(t)
     return tallies
 
 
 # ------------------------------------------------------------------------------------- export check
-OFFICIAL_OF_KIND = {"label": "xnli", "tags": "udpos", "answers": "xquad", "index": "tatoeba", "pairs": "bucc2018",
-                    "ranking": "mewslix", "choice": "xcopa"}
-RESULT_METRICS = {"accuracy": "accuracy", "f1": "f1", "precision": "precision", "recall": "recall",
-                  "exact_match": "exact_match", "map@20": "map@20"}
+OFFICIAL_OF_KIND = {
+    "label": "xnli",
+    "tags": "udpos",
+    "answers": "xquad",
+    "index": "tatoeba",
+    "pairs": "bucc2018",
+    "ranking": "mewslix",
+    "choice": "xcopa",
+}
+RESULT_METRICS = {
+    "accuracy": "accuracy",
+    "f1": "f1",
+    "precision": "precision",
+    "recall": "recall",
+    "exact_match": "exact_match",
+    "map@20": "map@20",
+}
 
 
-def run_export_check(official: dict, params_path: Path, condition: str, runs_dir: Path, seed: int | None,
-                     tolerance: float) -> tuple[int, float, int]:
+def run_export_check(
+    official: dict, params_path: Path, condition: str, runs_dir: Path, seed: int | None, tolerance: float
+) -> tuple[int, float, int]:
     """Export ``condition`` with labels, score every file with evaluate.py; return (files, max |diff|, failures)."""
     import pandas as pd
 
@@ -272,14 +324,19 @@ def run_export_check(official: dict, params_path: Path, condition: str, runs_dir
         out = export(params, condition, Path(tmp) / "export", runs_dir, seed=seed, labels=True, log=lambda *_: None)
         seed = seed if seed is not None else params["seeds"][0]
         for pred_file in sorted((out / "predictions").rglob("test-*.*")):
-            target, language = pred_file.parent.name, pred_file.stem[len("test-"):]
+            target, language = pred_file.parent.name, pred_file.stem[len("test-") :]
             spec = get_task(target)
             task = target if target in evaluate.METRIC_FUNCTION else OFFICIAL_OF_KIND[file_kind(spec)]
             label_file = out / "labels" / target / pred_file.name
             with contextlib.redirect_stdout(io.StringIO()):
                 scores = evaluate.evaluate_one_task(str(pred_file), str(label_file), task, language=language)
-            rows = results[(results.condition == condition) & (results.seed == seed) & (results.target == target)
-                           & (results.language == language) & (results.split == spec.eval_split)]
+            rows = results[
+                (results.condition == condition)
+                & (results.seed == seed)
+                & (results.target == target)
+                & (results.language == language)
+                & (results.split == spec.eval_split)
+            ]
             files += 1
             for metric, value in scores.items():
                 mine = rows[rows.metric == RESULT_METRICS.get(metric, metric)]["value"]
@@ -291,9 +348,15 @@ def run_export_check(official: dict, params_path: Path, condition: str, runs_dir
                 worst = max(worst, diff)
                 if diff > tolerance:
                     failures += 1
-                    print(f"  DIFFERS {target}/{pred_file.name} {metric}: evaluate.py {value}, results.csv {mine.iloc[0]}")
-        complete = all(t in params["targets"] and set(OFFICIAL_LANGUAGES[t].split()) <= set(
-            (params.get("languages") or {}).get(t) or get_task(t).languages) for t in OFFICIAL_LANGUAGES)
+                    print(
+                        f"  DIFFERS {target}/{pred_file.name} {metric}: evaluate.py {value}, results.csv {mine.iloc[0]}"
+                    )
+        complete = all(
+            t in params["targets"]
+            and set(OFFICIAL_LANGUAGES[t].split())
+            <= set((params.get("languages") or {}).get(t) or get_task(t).languages)
+            for t in OFFICIAL_LANGUAGES
+        )
         if complete:
             with contextlib.redirect_stdout(io.StringIO()):
                 overall, _ = evaluate.evaluate(str(out / "predictions"), str(out / "labels"), "xtreme-r")
@@ -313,7 +376,8 @@ def main(argv=None) -> int:
     parser.add_argument("--tolerance", type=float, default=1e-9, help="largest difference accepted, in points")
     args = parser.parse_args(argv)
     import warnings
-    warnings.filterwarnings("ignore", message=".*seems not to be NE tag")   # seqeval on UPOS tags, both sides
+
+    warnings.filterwarnings("ignore", message=".*seems not to be NE tag")  # seqeval on UPOS tags, both sides
     official = load_official(args.xtreme.resolve())
     bad = 0
     total = 0
@@ -327,10 +391,13 @@ def main(argv=None) -> int:
             bad += tally.raised_one + int(tally.max_diff > args.tolerance)
         print(f"  {total} inputs in all; {'no value differed' if not bad else f'{bad} metric(s) DIFFER'}")
     if args.params is not None:
-        files, worst, failures = run_export_check(official, args.params, args.condition, args.runs_dir,
-                                                  args.seed_run, args.tolerance)
-        print(f"export of {args.condition!r} scored by evaluate.py: {files} files, max |diff| to results.csv "
-              f"{worst:.3g}, {failures} difference(s)")
+        files, worst, failures = run_export_check(
+            official, args.params, args.condition, args.runs_dir, args.seed_run, args.tolerance
+        )
+        print(
+            f"export of {args.condition!r} scored by evaluate.py: {files} files, max |diff| to results.csv "
+            f"{worst:.3g}, {failures} difference(s)"
+        )
         bad += failures
     return 1 if bad else 0
 

@@ -17,6 +17,7 @@ cache (so each builds its own pretrained model and features), and is compared wi
 Prints one line per variant (identical or not, with ``python -m xlib diff``'s explanation) and
 exits 1 when any differs. Uncommitted changes are not in the clones: commit first.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,14 +32,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VARIANTS = {"plain": [], "again": [], "kill": [], "ray": ["--executor", "ray"],
-            "submitit": ["--executor", "slurm", "--submitit-cluster", "local"]}
+VARIANTS = {
+    "plain": [],
+    "again": [],
+    "kill": [],
+    "ray": ["--executor", "ray"],
+    "submitit": ["--executor", "slurm", "--submitit-cluster", "local"],
+}
 
 
 def resolve_commit(commit: str) -> str:
     """Return the full hash that ``commit`` names in the checkout."""
-    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", commit], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def fresh_clone(work: Path, name: str, commit: str) -> Path:
@@ -59,8 +66,13 @@ def environment(clone: Path) -> dict:
 def run_study(clone: Path, params: str, extra: list[str], log: Path) -> int:
     """Run the study in ``clone`` to the end; return the exit status."""
     with open(log, "a") as out:
-        return subprocess.call([sys.executable, "-m", "xlib", "run", params, "--no-figures", *extra], cwd=clone,
-                               env=environment(clone), stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.call(
+            [sys.executable, "-m", "xlib", "run", params, "--no-figures", *extra],
+            cwd=clone,
+            env=environment(clone),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def finished_runs(study_dir: Path) -> int:
@@ -71,8 +83,14 @@ def finished_runs(study_dir: Path) -> int:
 def run_killed_then_resumed(clone: Path, params: str, study: str, kill_after: int, log: Path) -> int:
     """SIGKILL the study's whole process group once ``kill_after`` runs finished, then resume it; return the status."""
     with open(log, "a") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "xlib", "run", params, "--no-figures"], cwd=clone,
-                                env=environment(clone), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "xlib", "run", params, "--no-figures"],
+            cwd=clone,
+            env=environment(clone),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         while proc.poll() is None and finished_runs(clone / "runs" / study) < kill_after:
             time.sleep(0.5)
         if proc.poll() is None:
@@ -93,14 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-after", type=int, default=3, help="kill: finished runs before the SIGKILL")
     parser.add_argument("--jobs", type=int, default=1, help="variants run at once (default: 1)")
     parser.add_argument("--commit", default="HEAD", help="the commit every clone checks out (default: HEAD)")
-    parser.add_argument("--reference", default=None,
-                        help="compare with this results.csv (from another fresh clone) instead of running plain first")
+    parser.add_argument(
+        "--reference",
+        default=None,
+        help="compare with this results.csv (from another fresh clone) instead of running plain first",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from xlib.params import load_params
 
     study = load_params(ROOT / args.params)["study"]
-    commit = resolve_commit(args.commit)   # one commit for every clone, even if the checkout moves meanwhile
+    commit = resolve_commit(args.commit)  # one commit for every clone, even if the checkout moves meanwhile
     work = Path(args.work or tempfile.mkdtemp(prefix="xlib-repro-"))
     work.mkdir(parents=True, exist_ok=True)
     variants = [v for v in args.variants if v != "plain"]
@@ -126,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"plain: reference {reference} ({seconds:.0f}s)")
     from concurrent.futures import ThreadPoolExecutor
+
     others = [v for v in variants if v != "plain"]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         outcomes = list(pool.map(execute, others))
@@ -138,8 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {'identical to' if same else 'DIFFERS from'} the reference, byte for byte ({seconds:.0f}s)")
         if not same:
             failures += 1
-            diff = subprocess.run([sys.executable, "-m", "xlib", "diff", str(reference.parent), str(results.parent)],
-                                  cwd=ROOT, capture_output=True, text=True, env=environment(ROOT))
+            diff = subprocess.run(
+                [sys.executable, "-m", "xlib", "diff", str(reference.parent), str(results.parent)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=environment(ROOT),
+            )
             print("  " + diff.stdout.replace("\n", "\n  "))
     print(f"{len(others) - failures} of {len(others)} variants agree with the reference; clones and logs in {work}")
     return 1 if failures else 0

@@ -8,6 +8,7 @@ the baseline's per-language normalised score (mean over the trained targets) wit
 over the six zero-shot languages per seed, and the gain of ``control-shuffled`` per target (mean
 over seeds and zero-shot languages, with each seed's value). Headline metrics as in the figures.
 """
+
 from __future__ import annotations
 
 import sys
@@ -45,15 +46,19 @@ def checks(results_csv: str | Path, log=print) -> dict:
         raw_en = rows[rows.language == SOURCE]["value"].mean()
         raw_zs = rows[rows.language != SOURCE]["value"].mean()
         out[target] = {"en": en.mean(), "zero_shot": zs.mean()}
-        log(f"baseline {target}: en {raw_en:.1f} (normalised {en.mean():.2f}; seeds {', '.join(f'{v:.2f}' for v in en)}"
+        log(
+            f"baseline {target}: en {raw_en:.1f} (normalised {en.mean():.2f}; seeds {', '.join(f'{v:.2f}' for v in en)}"
             f") | zero-shot mean {raw_zs:.1f} (normalised {zs.mean():.2f}; seeds {', '.join(f'{v:.2f}' for v in zs)})"
-            f"  bars: en>=0.5 {'yes' if en.mean() >= 0.5 else 'NO'}, zero-shot>=0.2 {'yes' if zs.mean() >= 0.2 else 'NO'}")
+            f"  bars: en>=0.5 {'yes' if en.mean() >= 0.5 else 'NO'}, zero-shot>=0.2 {'yes' if zs.mean() >= 0.2 else 'NO'}"
+        )
     trained = base[base.target.isin(TRAINED) & (base.language != SOURCE)]
     per_language = trained.groupby("language")["norm"].mean()
     rho = spearmanr(per_language.to_numpy(), [similarity_to_english(l) for l in per_language.index]).correlation
     out["spearman"] = rho
-    log("baseline per-language normalised score (mean over trained targets and seeds): "
-        + ", ".join(f"{l} {v:.3f}" for l, v in per_language.sort_values(ascending=False).items()))
+    log(
+        "baseline per-language normalised score (mean over trained targets and seeds): "
+        + ", ".join(f"{l} {v:.3f}" for l, v in per_language.sort_values(ascending=False).items())
+    )
     log(f"Spearman with similarity_to_english: {rho:.2f}  bar >=0.7: {'yes' if rho >= 0.7 else 'NO'}")
     zero_shot = scores[scores.language != SOURCE].groupby(["condition", "target", "seed"])["value"].mean()
     for condition in ("translate-train", "control-shuffled"):
@@ -62,10 +67,14 @@ def checks(results_csv: str | Path, log=print) -> dict:
         for target in sorted(set(zero_shot.loc[condition].index.get_level_values(0))):
             gain = (zero_shot.loc[(condition, target)] - zero_shot.loc[("baseline", target)]).dropna()
             out[(condition, target)] = gain.tolist()
-            log(f"{condition} - baseline on {target} (zero-shot mean, points): mean {gain.mean():+.1f}; per seed "
-                + ", ".join(f"s{s} {g:+.1f}" for s, g in gain.items()))
-    log("\nscores (headline metric, mean over the seven languages, English included; mean over seeds "
-        "[lowest, highest seed]):")
+            log(
+                f"{condition} - baseline on {target} (zero-shot mean, points): mean {gain.mean():+.1f}; per seed "
+                + ", ".join(f"s{s} {g:+.1f}" for s, g in gain.items())
+            )
+    log(
+        "\nscores (headline metric, mean over the seven languages, English included; mean over seeds "
+        "[lowest, highest seed]):"
+    )
     per_seed = scores.groupby(["condition", "target", "seed"])["value"].mean().unstack("seed")
     table = per_seed.apply(lambda r: f"{r.mean():.1f} [{r.min():.1f}, {r.max():.1f}]", axis=1).unstack("target")
     log("| condition | " + " | ".join(table.columns) + " |")

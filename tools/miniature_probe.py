@@ -9,6 +9,7 @@ and prints its English test score and zero-shot mean (six languages), raw and no
 phase (ii) for STEPS steps and then mini-xnli, and prints its zero-shot gain over the baseline's.
 One torch thread; one seed: a probe for choosing settings, not a result.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,14 +32,18 @@ def headline(task: str, rows: list) -> dict:
     out: dict = {}
     for lang in sorted({r["language"] for r in test}):
         mine = {r["metric"]: r["value"] for r in test if r["language"] == lang}
-        out[lang] = (mine["em"] + mine["f1"]) / 2 if "em" in mine and "f1" in mine else (
-            mine.get("accuracy", mine.get("f1", next(iter(mine.values())))))
+        out[lang] = (
+            (mine["em"] + mine["f1"]) / 2
+            if "em" in mine and "f1" in mine
+            else (mine.get("accuracy", mine.get("f1", next(iter(mine.values())))))
+        )
     return out
 
 
 def score(task: str, encoder: str, params: dict, seed: int, extra: dict) -> float:
     """Train and test ``task`` from ``encoder``; print and return its zero-shot mean (raw)."""
     from xlib import pipeline
+
     hparams = {**params["target"], **params.get("target_overrides", {}).get(task, {}), **extra.get(task, {})}
     start = time.time()
     report = pipeline.run_target(task, encoder, hparams, seed=seed, data=params["data"])
@@ -46,10 +51,13 @@ def score(task: str, encoder: str, params: dict, seed: int, extra: dict) -> floa
     zs = [v for lang, v in scores.items() if lang != "en"]
     zs_mean = sum(zs) / len(zs)
     losses = [round(e["loss"], 3) for e in report["log"] if "loss" in e]
-    print(f"{task} seed {seed}: en {scores['en']:.1f} (norm {normalised(task, scores['en']):.2f}) | zero-shot "
-          f"{zs_mean:.1f} (norm {normalised(task, zs_mean):.2f}) | "
-          + " ".join(f"{l} {v:.1f}" for l, v in scores.items() if l != "en")
-          + f" | loss {losses[:1]}..{losses[-3:]} | {time.time() - start:.0f}s", flush=True)
+    print(
+        f"{task} seed {seed}: en {scores['en']:.1f} (norm {normalised(task, scores['en']):.2f}) | zero-shot "
+        f"{zs_mean:.1f} (norm {normalised(task, zs_mean):.2f}) | "
+        + " ".join(f"{l} {v:.1f}" for l, v in scores.items() if l != "en")
+        + f" | loss {losses[:1]}..{losses[-3:]} | {time.time() - start:.0f}s",
+        flush=True,
+    )
     return zs_mean
 
 
@@ -60,6 +68,8 @@ def main() -> None:
     from xlib import pipeline
     from xlib.params import load_params
     from xlib.study import resolve_model
+    from xlib.studyconfig import Study
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model")
     ap.add_argument("--seed", type=int, default=0)
@@ -71,7 +81,7 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(1)
     params = load_params(args.params)
-    model = args.model or resolve_model(params)
+    model = args.model or resolve_model(Study.of(params))
     extra = json.loads(args.target_json)
     base = {}
     for task in [t for t in args.targets.split(",") if t]:
@@ -81,12 +91,21 @@ def main() -> None:
         out = tempfile.mkdtemp(prefix="xlib-probe-")
         start = time.time()
         report = pipeline.run_intermediate(
-            condition["tasks"], model, out,
+            condition["tasks"],
+            model,
+            out,
             {**params["intermediate"], "max_steps": args.positive, **json.loads(args.intermediate_json)},
-            seed=args.seed, data={**params["data"], "translate": condition["translate"]})
-        print("phase (ii) English dev:", [(r["metric"], round(r["value"], 1)) for r in report["rows"]],
-              "loss:", [round(e["loss"], 3) for e in report["log"] if "loss" in e][::max(1, args.positive // 100)],
-              f"{time.time() - start:.0f}s", flush=True)
+            seed=args.seed,
+            data={**params["data"], "translate": condition["translate"]},
+        )
+        print(
+            "phase (ii) English dev:",
+            [(r["metric"], round(r["value"], 1)) for r in report["rows"]],
+            "loss:",
+            [round(e["loss"], 3) for e in report["log"] if "loss" in e][:: max(1, args.positive // 100)],
+            f"{time.time() - start:.0f}s",
+            flush=True,
+        )
         zs = score("mini-xnli", str(Path(out) / "encoder"), params, args.seed, extra)
         if "mini-xnli" in base:
             print(f"positive control, seed {args.seed}: {zs - base['mini-xnli']:+.1f} points", flush=True)

@@ -6,6 +6,7 @@ params), then phase (iii) on mini-xnli, and prints the English dev score of phas
 and mini-xnli's test scores per language with their zero-shot mean. The baseline's zero-shot mean is
 in ``python tools/miniature_checks.py``. One torch thread.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,21 +23,33 @@ def main(steps: int) -> None:
     from xlib import pipeline
     from xlib.params import load_params
     from xlib.study import resolve_model
+    from xlib.studyconfig import Study
+
     torch.set_num_threads(1)
     params = load_params(Path(__file__).resolve().parents[1] / "params" / "miniature.yaml")
-    model = resolve_model(params)
+    model = resolve_model(Study.of(params))
     condition = params["conditions"]["translate-train"]
     out = tempfile.mkdtemp(prefix="xlib-positive-control-")
-    report = pipeline.run_intermediate(condition["tasks"], model, out, {**params["intermediate"], "max_steps": steps},
-                                       seed=0, data=params["data"], options={"translate": condition["translate"]})
+    report = pipeline.run_intermediate(
+        condition["tasks"],
+        model,
+        out,
+        {**params["intermediate"], "max_steps": steps},
+        seed=0,
+        data=params["data"],
+        options={"translate": condition["translate"]},
+    )
     print("phase (ii) English dev:", [(r["metric"], r["value"]) for r in report["rows"]])
     print("phase (ii) loss log:", [round(e["loss"], 3) for e in report["log"]])
     hparams = {**params["target"], **params["target_overrides"]["mini-xnli"]}
     target = pipeline.run_target("mini-xnli", str(Path(out) / "encoder"), hparams, seed=0, data=params["data"])
     scores = {r["language"]: r["value"] for r in target["rows"] if r["split"] == "test"}
     zero_shot = [v for lang, v in scores.items() if lang != "en"]
-    print("mini-xnli test:", {k: round(v, 1) for k, v in scores.items()},
-          f"zero-shot mean {sum(zero_shot) / len(zero_shot):.1f}")
+    print(
+        "mini-xnli test:",
+        {k: round(v, 1) for k, v in scores.items()},
+        f"zero-shot mean {sum(zero_shot) / len(zero_shot):.1f}",
+    )
 
 
 if __name__ == "__main__":

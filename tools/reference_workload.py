@@ -5,6 +5,7 @@ sequences of 32 tokens, batch 16, random tokens from seed 0) for 150 AdamW steps
 and prints ``reference workload: <seconds> s``. A timing reported as "T s (reference R s)" can be
 compared across machines and hours through T / R.
 """
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,9 @@ def reference_seconds(steps: int = STEPS) -> float:
         gen = torch.Generator().manual_seed(0)
         torch.manual_seed(0)
         layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=2, dim_feedforward=256, batch_first=True)
-        model = torch.nn.Sequential(torch.nn.Embedding(1000, 64), torch.nn.TransformerEncoder(layer, num_layers=2),
-                                    torch.nn.Linear(64, 1000))
+        model = torch.nn.Sequential(
+            torch.nn.Embedding(1000, 64), torch.nn.TransformerEncoder(layer, num_layers=2), torch.nn.Linear(64, 1000)
+        )
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
         data = torch.randint(0, 1000, (steps, 16, 32), generator=gen)
         start = time.perf_counter()

@@ -6,6 +6,7 @@ model is built first if absent). Prints one line per part and the reference work
 (``tools/reference_workload.py``) timed just before, so the figures compare across machines.
 Uses one torch thread, as every run of the study does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,6 +25,7 @@ def kernel_start_and_imports() -> tuple[float, float]:
     from jupyter_client.manager import KernelManager
 
     from xlib.notebook import KERNEL_ARGUMENTS
+
     start = time.perf_counter()
     km = KernelManager(kernel_name="python3")
     km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
@@ -31,9 +33,12 @@ def kernel_start_and_imports() -> tuple[float, float]:
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
     ready = time.perf_counter()
-    reply = kc.execute_interactive("import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n"
-                                   "from xlib.formats import get_format\nfrom xlib.features import featurize_cached\n"
-                                   "import datasets", timeout=300)
+    reply = kc.execute_interactive(
+        "import tempfile\nimport pandas as pd\nfrom xlib import pipeline, rundir, study\n"
+        "from xlib.formats import get_format\nfrom xlib.features import featurize_cached\n"
+        "import datasets",
+        timeout=300,
+    )
     imported = time.perf_counter()
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"imports failed in the kernel: {reply['content']}")
@@ -52,6 +57,7 @@ def timed(module, name: str, parts: dict, label: str) -> None:
             return real(*args, **kwargs)
         finally:
             parts[label] = parts.get(label, 0.0) + time.perf_counter() - start
+
     setattr(module, name, wrapper)
 
 
@@ -62,6 +68,7 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
     from xlib import pipeline, planning, rundir
     from xlib.formats import get_format
     from xlib.tasks import get_task
+
     torch.set_num_threads(1)
     spec = get_task(target)
     fmt = type(get_format(spec.format))
@@ -71,8 +78,11 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
     timed(pipeline, "featurize_cached", parts, "tokenising the training set")
     timed(pipeline, "train", parts, "training")
     timed(pipeline, "evaluate", parts, "evaluation (dev en, test x 7; tokenising included)")
-    run = next(r for r in planning.plan(params, tempfile.mkdtemp(), base_model=model)
-               if r.phase == "target" and r.condition == "baseline" and r.target == target)
+    run = next(
+        r
+        for r in planning.plan(params, tempfile.mkdtemp(), base_model=model)
+        if r.phase == "target" and r.condition == "baseline" and r.target == target
+    )
     start = time.perf_counter()
     report = pipeline.run({**run.parameters, "encoder": model}, tempfile.mkdtemp())
     out = Path(tempfile.mkdtemp())
@@ -85,13 +95,17 @@ def in_process(params: dict, model: str, target: str, parts: dict) -> float:
 def through_executor(params: dict, model: str, target: str, fresh: bool) -> list[float]:
     """Return the wall seconds of the baseline run of ``target`` through ``execute_run``, twice in one process."""
     from xlib import kernels, planning, rundir
+
     os.environ["XLIB_FRESH_KERNELS"] = "1" if fresh else "0"
     seconds = []
     try:
         for _ in range(2):
             root = Path(tempfile.mkdtemp())
-            run = next(r for r in planning.plan(params, root, base_model=model)
-                       if r.phase == "target" and r.condition == "baseline" and r.target == target)
+            run = next(
+                r
+                for r in planning.plan(params, root, base_model=model)
+                if r.phase == "target" and r.condition == "baseline" and r.target == target
+            )
             (root / params["study"]).mkdir()
             outcome = rundir.execute_run(run, root / params["study"])
             if not outcome.ok:
@@ -111,8 +125,10 @@ def main() -> None:
 
     from xlib.params import load_params
     from xlib.study import resolve_model
+    from xlib.studyconfig import Study
+
     params = load_params(args.params)
-    model = resolve_model(params)
+    model = resolve_model(Study.of(params))
     print(f"reference workload: {reference_seconds():.2f} s")
     ready, imports = kernel_start_and_imports()
     print(f"kernel start: {ready:.2f} s\nimports in the kernel (xlib.pipeline, pandas, datasets): {imports:.2f} s")

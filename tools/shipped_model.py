@@ -9,6 +9,7 @@ model for new settings). The build takes as long as the pretraining (about 20 mi
 of the 2-core machine). The floats depend on the machine's CPU instructions: compare on the kind
 of machine that built the shipped files (``pretrain.json`` records the settings, not the processor).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,16 +37,25 @@ def comparable(path: Path) -> bytes:
 def build(params: Path, cache: Path) -> Path:
     """Build the model of ``params`` into ``cache`` with ``python -m xlib pretrain`` and return its directory."""
     env = {**os.environ, "XLIB_CACHE": str(cache), "XLIB_SHIPPED_MODEL": "0", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "xlib", "pretrain", str(params)], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "xlib", "pretrain", str(params)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return Path(out.stdout.strip().splitlines()[-1])
 
 
 def compare(built: Path, shipped: Path = SHIPPED) -> list[str]:
     """Return the names of the files that differ between ``built`` and ``shipped`` (missing ones included)."""
     names = sorted({p.name for p in built.iterdir()} | {p.name for p in shipped.iterdir()})
-    return [n for n in names if not (built / n).is_file() or not (shipped / n).is_file()
-            or comparable(built / n) != comparable(shipped / n)]
+    return [
+        n
+        for n in names
+        if not (built / n).is_file() or not (shipped / n).is_file() or comparable(built / n) != comparable(shipped / n)
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -7,8 +7,8 @@ of the CSV file. Scores are on a 0-100 scale, so gains are in points.
 
 Conventions:
 
-* one *headline* metric per target (:func:`headline_scores`), by default the first available of
-  :data:`HEADLINE_PRIORITY`;
+* one *headline* metric per target (:func:`headline_scores`), by default the task's ``TaskSpec.metric``
+  (:mod:`xlib.tasks`); for a target that is not registered, the first available of :data:`HEADLINE_PRIORITY`;
 * the *evaluation split* of a target is its ``TaskSpec.eval_split`` (:mod:`xlib.tasks`) when the
   results hold it; otherwise (a params file chose another split, e.g. ``validation``, or the target is
   not registered) the split scored in the most languages (the English ``dev`` rows used for model
@@ -17,6 +17,7 @@ Conventions:
 * a missing score is missing: a (target, language) absent on either side of a comparison is dropped,
   never counted as zero.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+# the headline of a target that is not in the task registry (results of an unknown task): the first available
 HEADLINE_PRIORITY = ["em_f1", "accuracy", "f1", "map@20"]
 SOURCE_LANGUAGE = "en"
 KEY = ["condition", "target", "language", "seed"]
@@ -40,8 +42,9 @@ def _as_frame(results) -> pd.DataFrame:
         raise TypeError(f"results must be a DataFrame or the path of results.csv, not {type(results).__name__}")
     missing = [c for c in _REQUIRED if c not in results.columns]
     if missing:
-        raise ValueError(f"results table lacks column(s) {', '.join(missing)}; "
-                         f"has {', '.join(map(str, results.columns))}")
+        raise ValueError(
+            f"results table lacks column(s) {', '.join(missing)}; has {', '.join(map(str, results.columns))}"
+        )
     return results
 
 
@@ -55,12 +58,14 @@ def add_em_f1(results) -> pd.DataFrame:
     wide = qa.pivot_table(index=key, columns="metric", values="value", aggfunc="mean", dropna=False)
     if "f1" not in wide or "exact_match" not in wide:
         return results
-    missing = wide[wide["exact_match"].notna() & wide["f1"].notna()
-                   & (wide["em_f1"].isna() if "em_f1" in wide else True)]
+    missing = wide[
+        wide["exact_match"].notna() & wide["f1"].notna() & (wide["em_f1"].isna() if "em_f1" in wide else True)
+    ]
     if missing.empty:
         return results
-    added = missing.reset_index()[key].assign(metric="em_f1",
-                                              value=((missing["exact_match"] + missing["f1"]) / 2).to_numpy())
+    added = missing.reset_index()[key].assign(
+        metric="em_f1", value=((missing["exact_match"] + missing["f1"]) / 2).to_numpy()
+    )
     return pd.concat([results, added], ignore_index=True)
 
 
@@ -78,18 +83,21 @@ def _eval_split(target: str, rows: pd.DataFrame) -> str:
     return sorted(best, key=lambda s: (rank.get(s, len(rank)), str(s)))[0]
 
 
-def headline_scores(results, headline: Mapping[str, str] | str | None = None,
-                    split: str | None = None) -> pd.DataFrame:
+def headline_scores(results, headline: Mapping[str, str] | str | None = None, split: str | None = None) -> pd.DataFrame:
     """Return one headline-metric row per (condition, target, language, seed): columns of KEY plus split, metric, value.
 
     ``headline`` maps a target to its metric (a single string applies to every target); targets it does
-    not name get the first available metric of :data:`HEADLINE_PRIORITY`. ``split`` fixes the split;
+    not name get their task's ``TaskSpec.metric`` (ValueError when the results lack it), and a target
+    that is not registered the first available metric of :data:`HEADLINE_PRIORITY`. ``split`` fixes the split;
     by default each target's evaluation split is used (its ``TaskSpec.eval_split``, else the split scored
     in the most languages). Duplicate
     rows of the same score are averaged; rows without a value are dropped.
     """
+    from .tasks import all_tasks
+
     results = _as_frame(results)
     results = results[results["value"].notna()]
+    registry = all_tasks()
     out = []
     for target, rows in results.groupby("target", sort=True):
         rows = rows[rows["split"] == split] if split is not None else rows[rows["split"] == _eval_split(target, rows)]
@@ -97,16 +105,27 @@ def headline_scores(results, headline: Mapping[str, str] | str | None = None,
             continue
         available = list(dict.fromkeys(rows["metric"]))
         wanted = headline if isinstance(headline, str) else (headline or {}).get(target)
-        if wanted is not None:
+        if wanted is None and target in registry:
+            metric = registry[target].metric  # the task's declared headline metric
+            if metric not in available:
+                raise ValueError(
+                    f"target {target!r}: its headline metric {metric!r} (TaskSpec.metric) is not in the "
+                    f"results; available: {', '.join(map(str, available))}; pass headline={{{target!r}: ...}}"
+                )
+        elif wanted is not None:
             if wanted not in available:
-                raise ValueError(f"headline metric {wanted!r} of target {target!r} is not in the results; "
-                                 f"available: {', '.join(map(str, available))}")
+                raise ValueError(
+                    f"headline metric {wanted!r} of target {target!r} is not in the results; "
+                    f"available: {', '.join(map(str, available))}"
+                )
             metric = wanted
         else:
             metric = next((m for m in HEADLINE_PRIORITY if m in available), None)
             if metric is None:
-                raise ValueError(f"target {target!r} has none of the headline metrics {HEADLINE_PRIORITY} "
-                                 f"(available: {', '.join(map(str, available))}); pass headline={{{target!r}: ...}}")
+                raise ValueError(
+                    f"target {target!r} has none of the headline metrics {HEADLINE_PRIORITY} "
+                    f"(available: {', '.join(map(str, available))}); pass headline={{{target!r}: ...}}"
+                )
         out.append(rows[rows["metric"] == metric])
     columns = KEY + ["split", "metric", "value"]
     if not out:
@@ -117,12 +136,18 @@ def headline_scores(results, headline: Mapping[str, str] | str | None = None,
 
 def _seed_means(scores: pd.DataFrame) -> pd.DataFrame:
     """Return the mean over seeds and the number of seeds per (condition, target, language)."""
-    return (scores.groupby(["condition", "target", "language"], as_index=False)
-            .agg(score=("value", "mean"), n_seeds=("seed", "nunique")))
+    return scores.groupby(["condition", "target", "language"], as_index=False).agg(
+        score=("value", "mean"), n_seeds=("seed", "nunique")
+    )
 
 
-def gain_by_language(results, baseline: str = "baseline", headline=None, include_english: bool = True,
-                     source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+def gain_by_language(
+    results,
+    baseline: str = "baseline",
+    headline=None,
+    include_english: bool = True,
+    source_language: str = SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return the per-language gain over the baseline: columns condition, target, language, gain, score, baseline_score, n_seeds.
 
     ``gain`` is the mean over seeds of the condition minus the mean over seeds of ``baseline`` for the
@@ -132,13 +157,16 @@ def gain_by_language(results, baseline: str = "baseline", headline=None, include
     """
     scores = headline_scores(results, headline)
     if baseline not in set(scores["condition"]):
-        raise ValueError(f"baseline condition {baseline!r} is not in the results; "
-                         f"conditions: {', '.join(map(str, condition_order(scores['condition'].unique())))}")
+        raise ValueError(
+            f"baseline condition {baseline!r} is not in the results; "
+            f"conditions: {', '.join(map(str, condition_order(scores['condition'].unique())))}"
+        )
     if not include_english:
         scores = scores[scores["language"] != source_language]
     means = _seed_means(scores)
-    base = (means[means["condition"] == baseline][["target", "language", "score"]]
-            .rename(columns={"score": "baseline_score"}))
+    base = means[means["condition"] == baseline][["target", "language", "score"]].rename(
+        columns={"score": "baseline_score"}
+    )
     gains = means[means["condition"] != baseline].merge(base, on=["target", "language"], how="inner")
     gains = gains.dropna(subset=["score", "baseline_score"])
     gains["gain"] = gains["score"] - gains["baseline_score"]
@@ -146,20 +174,25 @@ def gain_by_language(results, baseline: str = "baseline", headline=None, include
     return _sort_long(gains[columns])
 
 
-def gain_by_target(results, baseline: str = "baseline", headline=None, include_english: bool = False,
-                   source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+def gain_by_target(
+    results,
+    baseline: str = "baseline",
+    headline=None,
+    include_english: bool = False,
+    source_language: str = SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return the mean over languages of the per-language gain, wide: index condition, columns target.
 
     English (``source_language``) is left out by default, so the numbers are zero-shot gains;
     ``include_english=True`` averages it in. A (condition, target) without any comparable language is NaN.
     """
-    gains = gain_by_language(results, baseline, headline, include_english=include_english,
-                             source_language=source_language)
+    gains = gain_by_language(
+        results, baseline, headline, include_english=include_english, source_language=source_language
+    )
     if gains.empty:
         return _empty_wide([])
     wide = gains.pivot_table(index="condition", columns="target", values="gain", aggfunc="mean")
-    wide = wide.reindex(index=condition_order(gains["condition"].unique()),
-                        columns=sorted(gains["target"].unique()))
+    wide = wide.reindex(index=condition_order(gains["condition"].unique()), columns=sorted(gains["target"].unique()))
     wide.index.name, wide.columns.name = "condition", "target"
     return wide
 
@@ -173,10 +206,17 @@ def transfer_gap(results, headline=None, source_language: str = SOURCE_LANGUAGE)
     """
     means = _seed_means(headline_scores(results, headline))
     is_source = means["language"] == source_language
-    source = (means[is_source].groupby(["condition", "target"], as_index=False)["score"].mean()
-              .rename(columns={"score": "source_score"}))
-    others = (means[~is_source].groupby(["condition", "target"], as_index=False)
-              .agg(zero_shot_score=("score", "mean"), n_languages=("language", "nunique")))
+    source = (
+        means[is_source]
+        .groupby(["condition", "target"], as_index=False)["score"]
+        .mean()
+        .rename(columns={"score": "source_score"})
+    )
+    others = (
+        means[~is_source]
+        .groupby(["condition", "target"], as_index=False)
+        .agg(zero_shot_score=("score", "mean"), n_languages=("language", "nunique"))
+    )
     gap = source.merge(others, on=["condition", "target"], how="inner")
     gap["gap"] = gap["source_score"] - gap["zero_shot_score"]
     order = {c: i for i, c in enumerate(condition_order(gap["condition"].unique()))}
@@ -194,8 +234,9 @@ def _sort_long(frame: pd.DataFrame) -> pd.DataFrame:
     conditions = {c: i for i, c in enumerate(condition_order(frame["condition"].unique()))}
     languages = {l: i for i, l in enumerate(language_order(frame["language"].unique()))}
     keys = {"condition": conditions, "language": languages}
-    frame = frame.sort_values(["condition", "target", "language"], kind="stable",
-                              key=lambda s: s.map(keys[s.name]) if s.name in keys else s)
+    frame = frame.sort_values(
+        ["condition", "target", "language"], kind="stable", key=lambda s: s.map(keys[s.name]) if s.name in keys else s
+    )
     return frame.reset_index(drop=True)
 
 
@@ -219,8 +260,9 @@ def condition_order(conditions: Iterable, baseline: str = "baseline") -> list:
     return first + single + multi
 
 
-def language_order(languages: Iterable, similarity: Mapping[str, float] | None = None,
-                   source_language: str = SOURCE_LANGUAGE) -> list:
+def language_order(
+    languages: Iterable, similarity: Mapping[str, float] | None = None, source_language: str = SOURCE_LANGUAGE
+) -> list:
     """Return the languages (deduplicated) as English first, then by decreasing similarity if given, else alphabetically.
 
     Languages absent from ``similarity`` follow the others, alphabetically; equal similarities are
@@ -238,9 +280,17 @@ def language_order(languages: Iterable, similarity: Mapping[str, float] | None =
 
 # ---------------------------------------------------------------------------------------- intervals
 
-def gain_intervals(results, baseline: str = "baseline", by: str = "target", headline=None,
-                   include_english: bool = False, n_boot: int = 1000, seed: int = 0,
-                   source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+
+def gain_intervals(
+    results,
+    baseline: str = "baseline",
+    by: str = "target",
+    headline=None,
+    include_english: bool = False,
+    n_boot: int = 1000,
+    seed: int = 0,
+    source_language: str = SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return gains over the baseline with 95% bootstrap intervals, per target (``by="target"``) or per target and language.
 
     Columns condition, target, [language,] gain, ci_low, ci_high, significant. Per target, the gain is
@@ -250,18 +300,23 @@ def gain_intervals(results, baseline: str = "baseline", by: str = "target", head
     ``significant`` (an interval that excludes zero).
     """
     from . import bootstrap
+
     if by not in ("target", "language"):
         raise ValueError(f"by={by!r}; expected 'target' or 'language'")
     scores = headline_scores(results, headline)
     if baseline not in set(scores["condition"]):
-        raise ValueError(f"baseline condition {baseline!r} is not in the results; "
-                         f"conditions: {', '.join(map(str, condition_order(scores['condition'].unique())))}")
+        raise ValueError(
+            f"baseline condition {baseline!r} is not in the results; "
+            f"conditions: {', '.join(map(str, condition_order(scores['condition'].unique())))}"
+        )
     if by == "target" and not include_english:
         scores = scores[scores["language"] != source_language]
     rows = []
     for target, part in scores.groupby("target", sort=True):
-        wide = {c: p.pivot_table(index="seed", columns="language", values="value", aggfunc="mean")
-                for c, p in part.groupby("condition", sort=False)}
+        wide = {
+            c: p.pivot_table(index="seed", columns="language", values="value", aggfunc="mean")
+            for c, p in part.groupby("condition", sort=False)
+        }
         if baseline not in wide:
             continue
         for condition, table in wide.items():
@@ -292,8 +347,16 @@ def gain_intervals(results, baseline: str = "baseline", by: str = "target", head
                 low = high = float("nan")
                 if t.size >= 2 and c.size >= 2:
                     low, high = bootstrap.delta_interval(t[:, None], c[:, None], n_boot, seed)
-                rows.append({"condition": condition, "target": target, "language": language,
-                             "gain": float(t.mean() - c.mean()), "ci_low": low, "ci_high": high})
+                rows.append(
+                    {
+                        "condition": condition,
+                        "target": target,
+                        "language": language,
+                        "gain": float(t.mean() - c.mean()),
+                        "ci_low": low,
+                        "ci_high": high,
+                    }
+                )
     columns = ["condition", "target"] + (["language"] if by == "language" else []) + ["gain", "ci_low", "ci_high"]
     out = pd.DataFrame(rows, columns=columns)
     out["significant"] = (out["ci_low"] > 0) | (out["ci_high"] < 0)
@@ -302,50 +365,6 @@ def gain_intervals(results, baseline: str = "baseline", by: str = "target", head
     if by == "language":
         return _sort_long(out)
     order = {c: i for i, c in enumerate(condition_order(out["condition"].unique(), baseline))}
-    return out.sort_values(["condition", "target"], key=lambda s: s.map(order) if s.name == "condition" else s,
-                           kind="stable").reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------------- published numbers
-
-PUBLISHED_FILE = "phang2020_published.csv"
-PUBLISHED_TARGETS = ["xnli", "pawsx", "udpos", "panx", "xquad", "mlqa", "tydiqa", "bucc2018", "tatoeba"]
-PUBLISHED_LABELS = {"mt5_readme": "X-STILTs - XLM-R (mT5 README)", "rembert_t16": "STiLTs - XLM-R (RemBERT Tab. 16)"}
-
-
-def load_published() -> pd.DataFrame:
-    """Return the shipped published numbers of Phang et al. (2020) with their sources; ``value`` on a 0-100 scale.
-
-    Columns source, system, split, task, language, metric, value, scale, citation (``xlib/data/phang2020_published.csv``:
-    only numbers that have a source; the per-cell intermediate x target table is not available anywhere).
-    """
-    from importlib import resources
-    with resources.files("xlib").joinpath("data", PUBLISHED_FILE).open("r", encoding="utf-8") as f:
-        table = pd.read_csv(f, comment="#")
-    bad = ~table["scale"].isin(["0-1", "0-100"])
-    if bad.any():
-        raise ValueError(f"xlib/data/{PUBLISHED_FILE}: row(s) {', '.join(map(str, table.index[bad] + 1))} have a scale "
-                         f"other than 0-1 or 0-100")
-    table["value"] = table["value"].where(table["scale"] == "0-100", table["value"] * 100)
-    return table
-
-
-def published_gains(metric_for_qa: str = "f1") -> pd.DataFrame:
-    """Return the published gain of the best-intermediate-task-per-target system over XLM-R (test), wide.
-
-    Index: one row per third-party source (labels in :data:`PUBLISHED_LABELS`); columns
-    :data:`PUBLISHED_TARGETS`; NaN where the source gives no number (BUCC and Tatoeba test numbers of
-    the submission were not found). QA targets use ``metric_for_qa`` (the mT5 README gives F1 only).
-    """
-    table = load_published()
-    table = table[(table["language"] == "avg") & (table["split"] == "test") & table["source"].isin(PUBLISHED_LABELS)]
-    qa = table["task"].isin(["xquad", "mlqa", "tydiqa"])
-    table = table[~qa | (table["metric"] == metric_for_qa)]
-    rows = {}
-    for source, part in table.groupby("source", sort=False):
-        wide = part.pivot_table(index="system", columns="task", values="value", aggfunc="mean")
-        system = next(s for s in wide.index if s != "XLM-R")
-        rows[PUBLISHED_LABELS[source]] = wide.loc[system] - wide.loc["XLM-R"]
-    out = pd.DataFrame(rows).T.reindex(index=list(PUBLISHED_LABELS.values()), columns=PUBLISHED_TARGETS)
-    out.index.name, out.columns.name = "source", "target"
-    return out
+    return out.sort_values(
+        ["condition", "target"], key=lambda s: s.map(order) if s.name == "condition" else s, kind="stable"
+    ).reset_index(drop=True)

@@ -3,6 +3,7 @@
 The arrays handled here are score matrices with one row per seed and one column per language;
 NaN marks a missing cell and is skipped by every mean (it never counts as zero).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -36,7 +37,7 @@ def resample_mean(matrix: np.ndarray, seed_idx: np.ndarray, lang_idx: np.ndarray
     ``matrix`` is (seeds x languages); ``seed_idx`` is (B x n_seeds) and ``lang_idx`` (B x n_picked)
     hold the indices drawn with replacement. Missing cells are skipped at both levels.
     """
-    per_language = nanmean(matrix[seed_idx], axis=1)            # (B, languages)
+    per_language = nanmean(matrix[seed_idx], axis=1)  # (B, languages)
     picked = np.take_along_axis(per_language, lang_idx, axis=1)  # (B, n_picked)
     return nanmean(picked, axis=1)
 
@@ -50,8 +51,10 @@ def delta_samples(treated: np.ndarray, control: np.ndarray, n_boot: int = 1000, 
     """
     treated, control = np.asarray(treated, dtype=float), np.asarray(control, dtype=float)
     if treated.ndim != 2 or control.ndim != 2 or treated.shape[1] != control.shape[1]:
-        raise ValueError(f"expected two (seeds x languages) matrices with the same languages, "
-                         f"got shapes {treated.shape} and {control.shape}")
+        raise ValueError(
+            f"expected two (seeds x languages) matrices with the same languages, "
+            f"got shapes {treated.shape} and {control.shape}"
+        )
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1, got {n_boot}")
     rng = np.random.default_rng(seed)
@@ -62,14 +65,16 @@ def delta_samples(treated: np.ndarray, control: np.ndarray, n_boot: int = 1000, 
     return resample_mean(treated, treated_idx, lang_idx) - resample_mean(control, control_idx, lang_idx)
 
 
-def delta_interval(treated: np.ndarray, control: np.ndarray, n_boot: int = 1000, seed: int = 0,
-                   level: float = LEVEL) -> tuple[float, float]:
+def delta_interval(
+    treated: np.ndarray, control: np.ndarray, n_boot: int = 1000, seed: int = 0, level: float = LEVEL
+) -> tuple[float, float]:
     """Return the (low, high) percentile bootstrap interval of mean(treated) - mean(control)."""
     return percentile_interval(delta_samples(treated, control, n_boot, seed), level)
 
 
-def correlation_interval(x, y, method: str = "pearson", n_boot: int = 1000, seed: int = 0,
-                         level: float = LEVEL) -> tuple[float, float, float]:
+def correlation_interval(
+    x, y, method: str = "pearson", n_boot: int = 1000, seed: int = 0, level: float = LEVEL
+) -> tuple[float, float, float]:
     """Return (r, low, high): the correlation of paired ``x``, ``y`` and its bootstrap interval over pairs.
 
     ``method`` is ``pearson`` or ``spearman`` (Pearson on average ranks). Resamples in which one side
@@ -111,7 +116,7 @@ def _correlation(x: np.ndarray, y: np.ndarray, method: str) -> np.ndarray:
         x, y = _ranks(x), _ranks(y)
     xc = x - x.mean(axis=1, keepdims=True)
     yc = y - y.mean(axis=1, keepdims=True)
-    denom = np.sqrt((xc ** 2).sum(axis=1) * (yc ** 2).sum(axis=1))
+    denom = np.sqrt((xc**2).sum(axis=1) * (yc**2).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (xc * yc).sum(axis=1) / denom
     r[(np.ptp(x, axis=1) == 0) | (np.ptp(y, axis=1) == 0)] = np.nan  # a constant side has no correlation

@@ -9,6 +9,7 @@ What a researcher looks at first, per kind of task (:func:`kind`):
 
 and :func:`side_by_side`: two conditions on the same examples, where they differ.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,25 +23,31 @@ from . import analysis, predictions
 KINDS = ("label", "tags", "answers", "ranking")
 
 
-def load_run(study_dir, condition: str, target: str, seed: int = 0, language: str | None = None,
-             split: str | None = None) -> pd.DataFrame:
+def load_run(
+    study_dir, condition: str, target: str, seed: int = 0, language: str | None = None, split: str | None = None
+) -> pd.DataFrame:
     """Return the records of run (condition, target, seed) on its evaluation split (or ``split``), one language if given.
 
     Errors name the run directory and what is missing in it.
     """
     from .planning import target_id
+
     run_dir = Path(study_dir) / target_id(condition, target, seed)
     if not (run_dir / "run.json").exists():
         runs = sorted(p.name for p in Path(study_dir).glob("target--*")) if Path(study_dir).is_dir() else []
-        raise FileNotFoundError(f"no finished run {run_dir.name!r} in {study_dir}; runs there: "
-                                f"{', '.join(runs[:12]) or 'none'}{' ...' if len(runs) > 12 else ''}")
+        raise FileNotFoundError(
+            f"no finished run {run_dir.name!r} in {study_dir}; runs there: "
+            f"{', '.join(runs[:12]) or 'none'}{' ...' if len(runs) > 12 else ''}"
+        )
     records = predictions.read(run_dir)
     split = split or analysis._eval_split(target, records)
     records = records[records["split"] == split]
     if language:
         if language not in set(records["language"]):
-            raise ValueError(f"run {run_dir.name!r} has no predictions in language {language!r} (split {split!r}); "
-                             f"languages: {', '.join(sorted(set(records['language'])))}")
+            raise ValueError(
+                f"run {run_dir.name!r} has no predictions in language {language!r} (split {split!r}); "
+                f"languages: {', '.join(sorted(set(records['language'])))}"
+            )
         records = records[records["language"] == language]
     return records.assign(condition=condition, seed=seed).reset_index(drop=True)
 
@@ -96,8 +103,10 @@ def confused_tags(records: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     pairs = _word_pairs(records)
     gold = Counter(g for g, _ in pairs)
     confused = Counter((g, p) for g, p in pairs if g != p)
-    rows = [{"gold": g, "predicted": p, "count": c, "share_of_gold": 100.0 * c / gold[g]}
-            for (g, p), c in sorted(confused.items(), key=lambda kv: (-kv[1], kv[0]))]
+    rows = [
+        {"gold": g, "predicted": p, "count": c, "share_of_gold": 100.0 * c / gold[g]}
+        for (g, p), c in sorted(confused.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     return pd.DataFrame(rows, columns=["gold", "predicted", "count", "share_of_gold"]).head(n)
 
 
@@ -113,6 +122,7 @@ def gold_ranks(records: pd.DataFrame) -> pd.DataFrame:
 
     ``rank`` is NaN when no gold item is among the kept top-k (BUCC: 1 when the mined pair is gold).
     """
+
     def rank(row):
         if "top_k" in row and isinstance(row["top_k"], (list, np.ndarray)):
             ranked, gold = list(row["top_k"]), {int(row["gold"])}
@@ -154,17 +164,24 @@ def side_by_side(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFram
     name_a, name_b = str(first["condition"].iloc[0]), str(second["condition"].iloc[0])
     if sorted(map(tuple, a[key].to_numpy())) != sorted(map(tuple, b[key].to_numpy())):
         raise ValueError(f"conditions {name_a!r} and {name_b!r} hold different examples; compare runs of one target")
-    merged = a[key + ["gold", "prediction", "right"]].merge(b[key + ["prediction", "right"]], on=key,
-                                                            suffixes=(f" ({name_a})", f" ({name_b})"))
+    merged = a[key + ["gold", "prediction", "right"]].merge(
+        b[key + ["prediction", "right"]], on=key, suffixes=(f" ({name_a})", f" ({name_b})")
+    )
     right_a, right_b = merged[f"right ({name_a})"], merged[f"right ({name_b})"]
-    counts = pd.crosstab(right_a.map({True: "right", False: "wrong"}).rename(name_a),
-                         right_b.map({True: "right", False: "wrong"}).rename(name_b))
-    differing = merged[right_a != right_b].drop(columns=[f"right ({name_a})"]).rename(
-        columns={f"right ({name_b})": f"{name_b} right"})
-    for column in differing.columns:   # lists (tags, ranked ids) print as text
+    counts = pd.crosstab(
+        right_a.map({True: "right", False: "wrong"}).rename(name_a),
+        right_b.map({True: "right", False: "wrong"}).rename(name_b),
+    )
+    differing = (
+        merged[right_a != right_b]
+        .drop(columns=[f"right ({name_a})"])
+        .rename(columns={f"right ({name_b})": f"{name_b} right"})
+    )
+    for column in differing.columns:  # lists (tags, ranked ids) print as text
         if differing[column].map(lambda v: isinstance(v, (list, np.ndarray))).any():
-            differing[column] = differing[column].map(lambda v: " ".join(map(str, v)) if
-                                                      isinstance(v, (list, np.ndarray)) else v)
+            differing[column] = differing[column].map(
+                lambda v: " ".join(map(str, v)) if isinstance(v, (list, np.ndarray)) else v
+            )
     return counts, differing.reset_index(drop=True)
 
 
@@ -172,23 +189,31 @@ def report(records: pd.DataFrame, n: int = 10) -> dict[str, pd.DataFrame]:
     """Return the tables :func:`kind` calls for, by title, in the order a researcher reads them."""
     which = kind(records)
     if which == "label":
-        return {"confusion matrix (rows: gold, columns: predicted)": confusion_matrix(records),
-                f"the {n} most confident mistakes": confident_mistakes(records, n)}
+        return {
+            "confusion matrix (rows: gold, columns: predicted)": confusion_matrix(records),
+            f"the {n} most confident mistakes": confident_mistakes(records, n),
+        }
     if which == "tags":
-        return {"per-tag precision, recall and F1 over words (worst first)": tag_scores(records),
-                f"the {n} most confused tag pairs": confused_tags(records, n)}
+        return {
+            "per-tag precision, recall and F1 over words (worst first)": tag_scores(records),
+            f"the {n} most confused tag pairs": confused_tags(records, n),
+        }
     if which == "answers":
         return {f"predicted vs gold answers ({n} lowest F1)": answers(records, n)}
     ranks = gold_ranks(records)
-    return {"rank of the gold item, share of queries per language (%)": rank_summary(ranks),
-            f"{n} queries whose gold item ranks lowest": ranks.sort_values(["rank", "id"], ascending=[False, True],
-                                                                           na_position="first").head(n)}
+    return {
+        "rank of the gold item, share of queries per language (%)": rank_summary(ranks),
+        f"{n} queries whose gold item ranks lowest": ranks.sort_values(
+            ["rank", "id"], ascending=[False, True], na_position="first"
+        ).head(n),
+    }
 
 
 def confusion_figure(*runs: pd.DataFrame):
     """Return a Figure with one confusion-matrix heatmap per run (titled by its condition), same label order."""
     import matplotlib.pyplot as plt
     import seaborn as sns
+
     labels = sorted(set().union(*(set(r["gold"]) | set(r["prediction"]) for r in runs)), key=str)
     fig, axes = plt.subplots(1, len(runs), figsize=(1.2 + 3.2 * len(runs), 3.2), squeeze=False)
     for ax, run in zip(axes[0], runs):

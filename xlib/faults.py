@@ -7,6 +7,7 @@ exactly as ``kill -9`` of the runner, its workers and their notebook kernels wou
 ``metrics.json`` written), ``rename`` (run complete in its temporary directory, not yet renamed into
 place) and ``collect`` (half of ``results.csv`` written). Unset, every call is a no-op.
 """
+
 from __future__ import annotations
 
 import os

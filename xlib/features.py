@@ -10,6 +10,7 @@ file as ``cache_file_name`` (``datasets`` writes it under a temporary name and m
 
 ``XLIB_FEATURE_CACHE`` chooses the directory (default ``<XLIB_CACHE>/features``); ``off`` disables.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,18 +44,26 @@ def tokenizer_fingerprint(tokenizer) -> str:
         h.update(json.dumps(doc, sort_keys=True).encode())
     else:
         h.update(json.dumps(sorted(tokenizer.get_vocab().items())).encode())
-    settings = {k: str(getattr(tokenizer, k, None)) for k in
-                ("padding_side", "truncation_side", "model_max_length", "all_special_tokens")}
+    settings = {
+        k: str(getattr(tokenizer, k, None))
+        for k in ("padding_side", "truncation_side", "model_max_length", "all_special_tokens")
+    }
     h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()
 
 
-def features_fingerprint(fmt, examples: Sequence[dict], tokenizer, spec, max_length: int,
-                         options: dict | None = None) -> str:
+def features_fingerprint(
+    fmt, examples: Sequence[dict], tokenizer, spec, max_length: int, options: dict | None = None
+) -> str:
     """Return the cache key of ``fmt.featurize(examples, tokenizer, spec, max_length, **options)``."""
     h = hashlib.sha256()
-    h.update(json.dumps([CACHE_VERSION, fmt.name, spec.name, list(getattr(spec, "labels", ()) or ()),
-                         max_length, options or {}], sort_keys=True, default=str).encode())
+    h.update(
+        json.dumps(
+            [CACHE_VERSION, fmt.name, spec.name, list(getattr(spec, "labels", ()) or ()), max_length, options or {}],
+            sort_keys=True,
+            default=str,
+        ).encode()
+    )
     h.update(inspect.getsource(inspect.getmodule(type(fmt))).encode())
     h.update(tokenizer_fingerprint(tokenizer).encode())
     for e in examples:
@@ -63,8 +72,15 @@ def features_fingerprint(fmt, examples: Sequence[dict], tokenizer, spec, max_len
     return h.hexdigest()[:32]
 
 
-def featurize_cached(fmt, examples: Sequence[dict], tokenizer, spec, max_length: int,
-                     options: dict | None = None, cache_dir: str | Path | None = None) -> list[dict]:
+def featurize_cached(
+    fmt,
+    examples: Sequence[dict],
+    tokenizer,
+    spec,
+    max_length: int,
+    options: dict | None = None,
+    cache_dir: str | Path | None = None,
+) -> list[dict]:
     """Return ``fmt.featurize(...)`` for the examples, read from the Arrow cache when it was computed before.
 
     Formats that set ``cacheable = False`` (e.g. featurisation that draws random numbers) and empty
@@ -91,6 +107,13 @@ def featurize_cached(fmt, examples: Sequence[dict], tokenizer, spec, max_length:
         return {k: [f[k] for f in feats] for k in feats[0]}
 
     index = Dataset.from_dict({"i": list(range(len(examples)))})
-    done = index.map(featurize_all, batched=True, batch_size=None, remove_columns=["i"],
-                     cache_file_name=str(path), new_fingerprint=key, load_from_cache_file=True)
+    done = index.map(
+        featurize_all,
+        batched=True,
+        batch_size=None,
+        remove_columns=["i"],
+        cache_file_name=str(path),
+        new_fingerprint=key,
+        load_from_cache_file=True,
+    )
     return done.to_list()

@@ -7,6 +7,7 @@ next run's notebook in the same kernel gives the same numbers; the kernel is sta
 the environment the runs read at import time changes (thread count, GPU, fault injection), when it
 has died, and after ``MAX_RUNS`` runs. ``XLIB_FRESH_KERNELS=1`` starts one kernel per run as before.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -15,8 +16,16 @@ import os
 from jupyter_client.manager import KernelManager
 
 # what a kernel reads from the environment when it starts (and never again)
-ENVIRONMENT = ("XLIB_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "XLIB_STUDY_PGID", "XLIB_FAULT", "XLIB_CACHE",
-               "XLIB_FEATURE_CACHE", "PYTHONPATH", "OMP_NUM_THREADS")
+ENVIRONMENT = (
+    "XLIB_NUM_THREADS",
+    "CUDA_VISIBLE_DEVICES",
+    "XLIB_STUDY_PGID",
+    "XLIB_FAULT",
+    "XLIB_CACHE",
+    "XLIB_FEATURE_CACHE",
+    "PYTHONPATH",
+    "OMP_NUM_THREADS",
+)
 MAX_RUNS = 200
 
 _kernel: dict = {"km": None, "key": None, "runs": 0}
@@ -38,7 +47,11 @@ class ReusedKernelManager(KernelManager):
 def _key() -> tuple:
     fault = os.environ.get("XLIB_FAULT")
     # fault injection matches the run id the kernel saw at start: one kernel per run then
-    return (os.getcwd(), *(os.environ.get(name) for name in ENVIRONMENT), os.environ.get("XLIB_RUN_ID") if fault else None)
+    return (
+        os.getcwd(),
+        *(os.environ.get(name) for name in ENVIRONMENT),
+        os.environ.get("XLIB_RUN_ID") if fault else None,
+    )
 
 
 def shutdown() -> None:

@@ -5,6 +5,7 @@ where ``flock`` is not reliable across nodes), holding JSON about the holder. A 
 process that died on this host is stale and is taken over; one held from another host is never
 broken automatically (its pid cannot be checked from here): the message says how to remove it.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:   # exists, owned by someone else
+    except PermissionError:  # exists, owned by someone else
         return True
     return True
 
@@ -65,22 +66,24 @@ class StudyLock:
     def acquire(self) -> "StudyLock":
         """Take the lock (taking over a stale one) and return self; raise StudyLocked naming the holder."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        record = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "start": time.time(),
-                             "command": self.command})
+        record = json.dumps(
+            {"host": socket.gethostname(), "pid": os.getpid(), "start": time.time(), "command": self.command}
+        )
         for _ in range(3):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 info = holder(self.path.parent)
                 if info is None and time.time() - self.path.stat().st_mtime < 5:
-                    time.sleep(0.5)   # being written right now
+                    time.sleep(0.5)  # being written right now
                     continue
                 if is_stale(info):
                     self.path.unlink(missing_ok=True)
                     continue
                 raise StudyLocked(
                     f"study directory {self.path.parent} is in use by {describe(info)}; wait for it to finish "
-                    f"or stop it. If that process no longer exists, delete {self.path}.") from None
+                    f"or stop it. If that process no longer exists, delete {self.path}."
+                ) from None
             with os.fdopen(fd, "w") as handle:
                 handle.write(record)
                 handle.flush()

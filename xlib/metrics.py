@@ -18,6 +18,7 @@ follows the scripts line by line. ``tools/check_official.py --xtreme PATH`` runs
 with the official functions (SQuAD v1.1 and MLQA scripts, evaluate.py, utils_mewslix.py,
 utils_lareqa.py, utils_retrieve.py) on seeded random inputs; no value differed (``docs/tasks.md``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,9 +36,22 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "accuracy", "tag_f1", "squad_em_f1", "mlqa_em_f1", "bucc_f1", "bucc_optimize", "bucc_extract", "mewslix_map_at_k", "lareqa_map_at_k",
-    "average_precision_at_k", "retrieval_accuracy", "em_f1_mean", "normalize_squad_answer",
-    "normalize_mlqa_answer", "mlqa_punctuation", "MLQA_LANGUAGES",
+    "accuracy",
+    "tag_f1",
+    "squad_em_f1",
+    "mlqa_em_f1",
+    "bucc_f1",
+    "bucc_optimize",
+    "bucc_extract",
+    "mewslix_map_at_k",
+    "lareqa_map_at_k",
+    "average_precision_at_k",
+    "retrieval_accuracy",
+    "em_f1_mean",
+    "normalize_squad_answer",
+    "normalize_mlqa_answer",
+    "mlqa_punctuation",
+    "MLQA_LANGUAGES",
 ]
 
 
@@ -92,6 +106,7 @@ def bucc_f1(labels: Iterable, predictions: Iterable) -> dict[str, float]:
     As evaluate.py's ``bucc_f1``: both sides become sets of tab-split tuples (duplicates collapse);
     no correct pair gives 0 for all three. Tuples/lists are accepted in place of lines.
     """
+
     def as_set(lines):
         return {tuple(x.split("\t")) if isinstance(x, str) else tuple(x) for x in lines}
 
@@ -224,8 +239,9 @@ _HAN = re.compile(r"[\u4e00-\u9fa5]")
 @functools.lru_cache(maxsize=1)
 def mlqa_punctuation() -> frozenset[str]:
     """Return MLQA's punctuation set: every Unicode ``P*`` character plus ``string.punctuation``."""
-    return frozenset(chr(i) for i in range(sys.maxunicode)
-                     if unicodedata.category(chr(i)).startswith("P")).union(string.punctuation)
+    return frozenset(chr(i) for i in range(sys.maxunicode) if unicodedata.category(chr(i)).startswith("P")).union(
+        string.punctuation
+    )
 
 
 def _mixed_segmentation(text: str) -> list[str]:
@@ -270,8 +286,9 @@ def mlqa_em_f1(dataset: Sequence[dict], predictions: Mapping[str, str], lang: st
         return normalize_mlqa_answer(prediction, lang) == normalize_mlqa_answer(ground_truth, lang)
 
     def f1(prediction, ground_truth):
-        return _token_f1(normalize_mlqa_answer(prediction, lang).split(),
-                         normalize_mlqa_answer(ground_truth, lang).split())
+        return _token_f1(
+            normalize_mlqa_answer(prediction, lang).split(), normalize_mlqa_answer(ground_truth, lang).split()
+        )
 
     return _qa_loop(dataset, predictions, em, f1, "mlqa_em_f1")
 
@@ -285,8 +302,9 @@ def em_f1_mean(scores: Mapping[str, float]) -> float:
 # Ranking metrics: Mewsli-X and LAReQA
 
 
-def mewslix_map_at_k(gold: Mapping[str, Sequence[str] | str], predictions: Mapping[str, Sequence[str]],
-                     k: int = 20) -> dict[str, float]:
+def mewslix_map_at_k(
+    gold: Mapping[str, Sequence[str] | str], predictions: Mapping[str, Sequence[str]], k: int = 20
+) -> dict[str, float]:
     """Return ``{"map@<k>": ...}``: Mewsli-X MRR over the top-``k`` predicted entities, x100.
 
     third_party/utils_mewslix.py ``evaluate``: ``gold`` maps each example id to a singleton list

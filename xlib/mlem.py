@@ -20,6 +20,7 @@ skipped by every mean; they never count as zero.
 * Beside MLEM (:mod:`xlib.scores`): the XTREME-R score, the transfer gap, normalised gains,
   fairness across languages and a LEXTREME-style score.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,6 +37,7 @@ _CELL = ["condition", "seed", "target", "language"]
 
 # ------------------------------------------------------------------------------------------ cells
 
+
 def _is_perturbed(split) -> bool:
     """Return whether ``split`` names a perturbed test set (``<split>-char`` / ``<split>-word``)."""
     return any(str(split).endswith(f"-{kind}") for kind in PERTURBATIONS)
@@ -51,7 +53,7 @@ def cell_scores(results, headline=None) -> pd.DataFrame:
     """Return one row per cell: columns condition, seed, target, language, metric, score (0-100).
 
     ``headline`` is passed to :func:`xlib.analysis.headline_scores` (one metric per target; default:
-    ``em_f1`` for QA, else the first of accuracy, f1, map@20).
+    the task's ``TaskSpec.metric``, e.g. ``em_f1`` for QA).
     """
     scores = analysis.headline_scores(_clean(results), headline)
     cells = scores.rename(columns={"value": "score"})[_CELL + ["metric", "score"]]
@@ -90,8 +92,11 @@ def normalize(cells: pd.DataFrame, method: str = "minmax", mode: str = "joint") 
     _check_choice("mode", mode, MODES)
     groups = ["target"] if mode == "joint" else ["condition", "seed", "target"]
     out = cells.copy()
-    out["normalized"] = (out.assign(score=out["score"].astype(float)).groupby(groups, sort=False)["score"]
-                         .transform(lambda values: _normalize_values(values, method)))
+    out["normalized"] = (
+        out.assign(score=out["score"].astype(float))
+        .groupby(groups, sort=False)["score"]
+        .transform(lambda values: _normalize_values(values, method))
+    )
     return out
 
 
@@ -99,8 +104,9 @@ def _seed_aggregates(results, normalize_method: str, mode: str, headline) -> pd.
     """Return ``A`` per (condition, seed, language): columns condition, seed, language, aggregate, coverage."""
     cells = normalize(cell_scores(results, headline), normalize_method, mode)
     cells = cells[cells["normalized"].notna()]
-    return (cells.groupby(["condition", "seed", "language"], as_index=False)
-            .agg(aggregate=("normalized", "mean"), coverage=("target", "nunique")))
+    return cells.groupby(["condition", "seed", "language"], as_index=False).agg(
+        aggregate=("normalized", "mean"), coverage=("target", "nunique")
+    )
 
 
 def language_aggregates(results, normalize: str = "minmax", mode: str = "joint", headline=None) -> pd.DataFrame:
@@ -110,8 +116,9 @@ def language_aggregates(results, normalize: str = "minmax", mode: str = "joint",
     counts the tasks that entered it (a task missing in a language is skipped, not a zero).
     """
     per_seed = _seed_aggregates(results, normalize, mode, headline)
-    agg = (per_seed.groupby(["condition", "language"], as_index=False)
-           .agg(aggregate=("aggregate", "mean"), coverage=("coverage", "max"), n_seeds=("seed", "nunique")))
+    agg = per_seed.groupby(["condition", "language"], as_index=False).agg(
+        aggregate=("aggregate", "mean"), coverage=("coverage", "max"), n_seeds=("seed", "nunique")
+    )
     return _order(agg)
 
 
@@ -148,9 +155,17 @@ def _check_baseline(conditions, baseline: str) -> None:
         raise ValueError(f"baseline condition {baseline!r} is not in the results; conditions: {known}")
 
 
-def mlem(results, baseline: str = "baseline", normalize: str = "minmax", mode: str = "joint",
-         include_english: bool = True, n_boot: int = 1000, seed: int = 0, headline=None,
-         source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+def mlem(
+    results,
+    baseline: str = "baseline",
+    normalize: str = "minmax",
+    mode: str = "joint",
+    include_english: bool = True,
+    n_boot: int = 1000,
+    seed: int = 0,
+    headline=None,
+    source_language: str = SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return MLEM per condition: columns condition, mlem, delta, ci_low, ci_high, n_seeds, n_languages.
 
     ``mlem`` is the unweighted mean over languages of ``A[m, l]`` (each averaged over seeds);
@@ -175,9 +190,17 @@ def mlem(results, baseline: str = "baseline", normalize: str = "minmax", mode: s
             delta = 0.0
         elif _varies(m, matrices[baseline]):
             low, high = bootstrap.delta_interval(m, matrices[baseline], n_boot=n_boot, seed=seed)
-        rows.append({"condition": condition, "mlem": headline_score[condition], "delta": delta,
-                     "ci_low": low, "ci_high": high, "n_seeds": m.shape[0],
-                     "n_languages": int(np.isfinite(m).any(axis=0).sum())})
+        rows.append(
+            {
+                "condition": condition,
+                "mlem": headline_score[condition],
+                "delta": delta,
+                "ci_low": low,
+                "ci_high": high,
+                "n_seeds": m.shape[0],
+                "n_languages": int(np.isfinite(m).any(axis=0).sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=["condition", "mlem", "delta", "ci_low", "ci_high", "n_seeds", "n_languages"])
 
 
@@ -186,8 +209,16 @@ def significant(frame: pd.DataFrame) -> pd.Series:
     return (frame["ci_low"] > 0) | (frame["ci_high"] < 0)
 
 
-def language_gains(results, baseline: str = "baseline", normalize: str = "minmax", mode: str = "joint",
-                   n_boot: int = 1000, seed: int = 0, headline=None, level: float = bootstrap.LEVEL) -> pd.DataFrame:
+def language_gains(
+    results,
+    baseline: str = "baseline",
+    normalize: str = "minmax",
+    mode: str = "joint",
+    n_boot: int = 1000,
+    seed: int = 0,
+    headline=None,
+    level: float = bootstrap.LEVEL,
+) -> pd.DataFrame:
     """Return ``A[k, l] - A[baseline, l]``: columns condition, language, gain, ci_low, ci_high, significant, n_seeds.
 
     The interval (at ``level``) resamples seeds (each side on its own); with fewer than two seeds on
@@ -210,14 +241,23 @@ def language_gains(results, baseline: str = "baseline", normalize: str = "minmax
             low = high = float("nan")
             if t.shape[0] >= 2 and c.shape[0] >= 2:
                 low, high = bootstrap.delta_interval(t, c, n_boot=n_boot, seed=seed, level=level)
-            rows.append({"condition": condition, "language": language, "gain": float(t.mean() - c.mean()),
-                         "ci_low": low, "ci_high": high, "n_seeds": t.shape[0]})
+            rows.append(
+                {
+                    "condition": condition,
+                    "language": language,
+                    "gain": float(t.mean() - c.mean()),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n_seeds": t.shape[0],
+                }
+            )
     out = pd.DataFrame(rows, columns=["condition", "language", "gain", "ci_low", "ci_high", "n_seeds"])
     out.insert(5, "significant", significant(out))
     return _order(out)
 
 
 # ------------------------------------------------------------------------------------------ MLEM-R
+
 
 def robustness(results, headline=None, perturbations=PERTURBATIONS) -> pd.DataFrame:
     """Return the relative drop per cell: columns condition, seed, target, language, clean, perturbed, drop.
@@ -235,8 +275,13 @@ def robustness(results, headline=None, perturbations=PERTURBATIONS) -> pd.DataFr
         if pert.empty:
             continue
         # one perturbed score per cell and kind (duplicates averaged), then the mean over kinds
-        pert = (pert.groupby(_CELL + ["split"], as_index=False)["value"].mean()
-                .groupby(_CELL, as_index=False)["value"].mean().rename(columns={"value": "perturbed"}))
+        pert = (
+            pert.groupby(_CELL + ["split"], as_index=False)["value"]
+            .mean()
+            .groupby(_CELL, as_index=False)["value"]
+            .mean()
+            .rename(columns={"value": "perturbed"})
+        )
         merged = part.rename(columns={"value": "clean"}).merge(pert, on=_CELL, how="inner")
         rows.append(merged[_CELL + ["clean", "perturbed"]])
     if not rows:
@@ -253,15 +298,23 @@ def robustness_by_language(results, headline=None, perturbations=PERTURBATIONS) 
     ``drop`` is the mean over tasks of the relative drop, averaged over seeds.
     """
     cells = robustness(results, headline, perturbations).dropna(subset=["drop"])
-    per_seed = (cells.groupby(["condition", "seed", "language"], as_index=False)
-                .agg(drop=("drop", "mean"), n_tasks=("target", "nunique")))
-    out = (per_seed.groupby(["condition", "language"], as_index=False)
-           .agg(drop=("drop", "mean"), n_tasks=("n_tasks", "max"), n_seeds=("seed", "nunique")))
+    per_seed = cells.groupby(["condition", "seed", "language"], as_index=False).agg(
+        drop=("drop", "mean"), n_tasks=("target", "nunique")
+    )
+    out = per_seed.groupby(["condition", "language"], as_index=False).agg(
+        drop=("drop", "mean"), n_tasks=("n_tasks", "max"), n_seeds=("seed", "nunique")
+    )
     return _order(out)
 
 
-def mlem_r(results, baseline: str | None = "baseline", include_english: bool = True, headline=None,
-           perturbations=PERTURBATIONS, source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+def mlem_r(
+    results,
+    baseline: str | None = "baseline",
+    include_english: bool = True,
+    headline=None,
+    perturbations=PERTURBATIONS,
+    source_language: str = SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return MLEM-R per condition: columns condition, mlem_r (mean over languages of the drop), delta, n_languages.
 
     ``delta`` is ``mlem_r - mlem_r(baseline)`` (negative: more robust than the baseline); NaN without a
@@ -270,8 +323,9 @@ def mlem_r(results, baseline: str | None = "baseline", include_english: bool = T
     by_language = robustness_by_language(results, headline, perturbations)
     if not include_english:
         by_language = by_language[by_language["language"] != source_language]
-    out = (by_language.groupby("condition", as_index=False)
-           .agg(mlem_r=("drop", "mean"), n_languages=("language", "nunique")))
+    out = by_language.groupby("condition", as_index=False).agg(
+        mlem_r=("drop", "mean"), n_languages=("language", "nunique")
+    )
     base = out.set_index("condition")["mlem_r"].get(baseline, np.nan) if baseline else np.nan
     out["delta"] = out["mlem_r"] - base
     return _order(out)[["condition", "mlem_r", "delta", "n_languages"]]
@@ -279,9 +333,18 @@ def mlem_r(results, baseline: str | None = "baseline", include_english: bool = T
 
 # ------------------------------------------------------------------------------------------ MLEM-S
 
-def similarity_correlation(results, similarity=None, baseline: str = "baseline", normalize: str = "minmax",
-                           mode: str = "joint", n_boot: int = 1000, seed: int = 0, headline=None,
-                           source_language: str = SOURCE_LANGUAGE) -> pd.DataFrame:
+
+def similarity_correlation(
+    results,
+    similarity=None,
+    baseline: str = "baseline",
+    normalize: str = "minmax",
+    mode: str = "joint",
+    n_boot: int = 1000,
+    seed: int = 0,
+    headline=None,
+    source_language: str = SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return the correlation of similarity to English with ``A[m, l]`` and with the gain, English excluded.
 
     Columns: condition, quantity (``aggregate`` for ``A[m, l]``, ``gain`` for ``A[k, l] - A[baseline, l]``),
@@ -293,6 +356,7 @@ def similarity_correlation(results, similarity=None, baseline: str = "baseline",
     aggregates = aggregates[aggregates["language"] != source_language]
     if similarity is None:
         from .similarity import similarity_to_english
+
         similarity = similarity_to_english(aggregates["language"].unique(), missing="skip")
     sim = pd.Series({k: float(v) for k, v in dict(similarity).items()}, dtype=float)
     frames = [aggregates.assign(quantity="aggregate", value=aggregates["aggregate"])]
@@ -305,12 +369,24 @@ def similarity_correlation(results, similarity=None, baseline: str = "baseline",
         for condition, part in frame.groupby("condition", sort=False):
             part = part[part["language"].isin(sim.index)]
             x, y = sim.reindex(part["language"]).to_numpy(), part["value"].to_numpy(dtype=float)
-            row = {"condition": condition, "quantity": part["quantity"].iloc[0] if len(part) else frame["quantity"].iloc[0],
-                   "n_languages": int(len(part))}
+            row = {
+                "condition": condition,
+                "quantity": part["quantity"].iloc[0] if len(part) else frame["quantity"].iloc[0],
+                "n_languages": int(len(part)),
+            }
             for method in ("pearson", "spearman"):
                 r, low, high = bootstrap.correlation_interval(x, y, method, n_boot=n_boot, seed=seed)
                 row.update({method: r, f"{method}_low": low, f"{method}_high": high})
             rows.append(row)
-    columns = ["condition", "quantity", "n_languages", "pearson", "pearson_low", "pearson_high",
-               "spearman", "spearman_low", "spearman_high"]
+    columns = [
+        "condition",
+        "quantity",
+        "n_languages",
+        "pearson",
+        "pearson_low",
+        "pearson_high",
+        "spearman",
+        "spearman_low",
+        "spearman_high",
+    ]
     return _order(pd.DataFrame(rows, columns=columns)).sort_values("quantity", kind="stable").reset_index(drop=True)

@@ -18,6 +18,7 @@ Options (the condition's ``mlm:`` block in a params file):
 - ``sentences`` (10000): sentences read per language (the first N lines; generated for ``synthetic``);
 - ``mask_prob`` (0.15), ``max_length`` (the phase's max_length), ``seed`` (1: fresh synthetic text).
 """
+
 from __future__ import annotations
 
 import math
@@ -33,14 +34,16 @@ OPTIONS = {"languages", "corpus", "ratio", "sentences", "mask_prob", "max_length
 def check_options(options) -> list[str]:
     """Return the problems of an ``mlm:`` block (one message per key; empty when valid)."""
     from .checks import option_block_errors
+
     if not isinstance(options, dict):
         return option_block_errors(options, OPTIONS)
     errors = option_block_errors(options, OPTIONS)
     langs = options.get("languages")
     corpus = options.get("corpus")
     if corpus != "synthetic" and not isinstance(corpus, dict) and not (isinstance(corpus, str) and "{lang}" in corpus):
-        errors.append("corpus: expected 'synthetic', a path with {lang} or a mapping {language: text file, "
-                      "one sentence per line}")
+        errors.append(
+            "corpus: expected 'synthetic', a path with {lang} or a mapping {language: text file, one sentence per line}"
+        )
     elif isinstance(corpus, dict) and isinstance(langs, list):
         missing = [l for l in langs if l not in corpus]
         if missing:
@@ -65,11 +68,15 @@ def read_corpus(options: dict) -> dict[str, list[str]]:
     for lang in options["languages"]:
         if options["corpus"] == "synthetic":
             from .synth.sampling import monolingual_corpus
+
             out[lang] = monolingual_corpus(lang, n, seed=int(options.get("seed", 1)))
             continue
         corpus = options["corpus"]
-        path = Path(os.path.expanduser(corpus.replace("{lang}", lang) if isinstance(corpus, str) else str(corpus[lang])))
+        path = Path(
+            os.path.expanduser(corpus.replace("{lang}", lang) if isinstance(corpus, str) else str(corpus[lang]))
+        )
         from .loaders.common import read_text_lines
+
         lines = [line.strip() for line in read_text_lines(path) if line.strip()]
         out[lang] = lines[:n]
     return out
@@ -86,12 +93,15 @@ def mlm_examples_needed(sizes: dict[str, int], ratio: float, cfg) -> int:
     if cfg.sampling == "temperature":
         return max(1, math.ceil((odds * sum(n ** (1.0 / cfg.temperature) for n in sizes.values())) ** cfg.temperature))
     if cfg.sampling_cap:
-        return max(1, min(int(cfg.sampling_cap), math.ceil(odds * sum(min(n, cfg.sampling_cap) for n in sizes.values()))))
+        return max(
+            1, min(int(cfg.sampling_cap), math.ceil(odds * sum(min(n, cfg.sampling_cap) for n in sizes.values())))
+        )
     return max(1, math.ceil(odds * sum(sizes.values())))
 
 
-def mask_features(sentences: list[str], tokenizer, count: int, max_length: int, mask_prob: float = 0.15,
-                  seed: int = 0) -> list[dict]:
+def mask_features(
+    sentences: list[str], tokenizer, count: int, max_length: int, mask_prob: float = 0.15, seed: int = 0
+) -> list[dict]:
     """Return ``count`` masked-LM features (``input_ids`` masked 80/10/10, ``labels`` -100 except at masked tokens).
 
     Sentences are used in a seeded shuffled order, cycling with a new mask when ``count`` exceeds
@@ -104,8 +114,9 @@ def mask_features(sentences: list[str], tokenizer, count: int, max_length: int, 
         raise ValueError("masked LM: the corpus has no sentences")
     rng = np.random.default_rng(seed)
     order = np.concatenate([rng.permutation(len(sentences)) for _ in range(math.ceil(count / len(sentences)))])[:count]
-    enc = tokenizer([sentences[i] for i in order], truncation=True, max_length=max_length,
-                    return_special_tokens_mask=True)
+    enc = tokenizer(
+        [sentences[i] for i in order], truncation=True, max_length=max_length, return_special_tokens_mask=True
+    )
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mask_prob)
     feats = []
     with torch.random.fork_rng(devices=[]):  # seeded masks that leave the global RNG untouched
@@ -123,8 +134,8 @@ def _mask_chunk(enc, chunk, tokenizer, collator, rng) -> list[dict]:
     ids = torch.full((len(lengths), max(lengths)), tokenizer.pad_token_id, dtype=torch.long)
     special = torch.ones_like(ids)
     for row, i in enumerate(chunk):
-        ids[row, :lengths[row]] = torch.tensor(enc["input_ids"][i])
-        special[row, :lengths[row]] = torch.tensor(enc["special_tokens_mask"][i])
+        ids[row, : lengths[row]] = torch.tensor(enc["input_ids"][i])
+        special[row, : lengths[row]] = torch.tensor(enc["special_tokens_mask"][i])
     masked, labels = collator.torch_mask_tokens(ids.clone(), special_tokens_mask=special.bool())
     feats = []
     for row, n in enumerate(lengths):
@@ -152,8 +163,10 @@ def build_mlm_model(encoder_path: str, share_with, **load_kwargs):
     model = AutoModelForMaskedLM.from_pretrained(encoder_path, **load_kwargs)
     prefix = model.base_model_prefix
     if getattr(share_with, "base_model_prefix", None) != prefix:
-        raise ValueError(f"masked LM: the task models' encoder ({share_with.base_model_prefix!r}) is not "
-                         f"the masked-LM model's ({prefix!r})")
+        raise ValueError(
+            f"masked LM: the task models' encoder ({share_with.base_model_prefix!r}) is not "
+            f"the masked-LM model's ({prefix!r})"
+        )
     encoder = getattr(share_with, prefix)
     setattr(model, prefix, encoder)
     output = model.get_output_embeddings()
@@ -161,8 +174,9 @@ def build_mlm_model(encoder_path: str, share_with, **load_kwargs):
     return model
 
 
-def add_mlm(models: dict, features: dict, options: dict, encoder_path: str, tokenizer, cfg, seed: int,
-            **load_kwargs) -> dict:
+def add_mlm(
+    models: dict, features: dict, options: dict, encoder_path: str, tokenizer, cfg, seed: int, **load_kwargs
+) -> dict:
     """Add the masked-LM "task" to ``models``/``features`` (in place) and return a summary (sizes, share)."""
     from .train import task_weights
 
@@ -175,8 +189,18 @@ def add_mlm(models: dict, features: dict, options: dict, encoder_path: str, toke
     sentences = [s for lang in options["languages"] for s in corpus[lang]]
     first = next(iter(models.values()))
     models[MLM_TASK] = build_mlm_model(encoder_path, first, **load_kwargs)
-    features[MLM_TASK] = mask_features(sentences, tokenizer, count, int(options.get("max_length") or cfg.max_length),
-                                       float(options.get("mask_prob", 0.15)), seed=seed)
+    features[MLM_TASK] = mask_features(
+        sentences,
+        tokenizer,
+        count,
+        int(options.get("max_length") or cfg.max_length),
+        float(options.get("mask_prob", 0.15)),
+        seed=seed,
+    )
     share = task_weights({**sizes, MLM_TASK: len(features[MLM_TASK])}, cfg)[MLM_TASK]
-    return {"mlm_features": len(features[MLM_TASK]), "mlm_sentences": len(sentences),
-            "mlm_share": share, "languages": list(options["languages"])}
+    return {
+        "mlm_features": len(features[MLM_TASK]),
+        "mlm_sentences": len(sentences),
+        "mlm_share": share,
+        "languages": list(options["languages"]),
+    }

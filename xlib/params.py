@@ -1,4 +1,5 @@
 """Study parameter files: YAML parsed with a safe loader and checked before anything runs."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,17 @@ REQUIRED = Study.required()
 PERTURBATIONS = ("char", "word")
 
 # the ``cluster:`` block: per-run resources (every executor) and Slurm settings
-CLUSTER = {"cpus": int, "gpus": int, "memory_gb": (int, float), "time_min": int, "partition": str,
-           "account": str, "qos": str, "retries": int, "slurm": dict}
+CLUSTER = {
+    "cpus": int,
+    "gpus": int,
+    "memory_gb": (int, float),
+    "time_min": int,
+    "partition": str,
+    "account": str,
+    "qos": str,
+    "retries": int,
+    "slurm": dict,
+}
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")
 STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -74,14 +84,17 @@ def check_model(model: str, base: Path | None = None) -> list[str]:
         problems.append(f"model: {model!r} has no config.json; expected a directory saved with save_pretrained")
     if not list(path.glob("*.safetensors")) and not list(path.glob("*.safetensors.index.json")):
         found = ", ".join(sorted(p.name for p in path.glob("*.bin"))) or "no weights"
-        problems.append(f"model: {model!r} has no *.safetensors weights ({found}); only safetensors are loaded "
-                        "(pickled .bin weights are refused)")
+        problems.append(
+            f"model: {model!r} has no *.safetensors weights ({found}); only safetensors are loaded "
+            "(pickled .bin weights are refused)"
+        )
     return problems
 
 
 def check_data(data) -> list[str]:
     """Return problems with the ``data:`` block: keys that are no field of :class:`xlib.data_config.DataConfig`, types."""
     from .data_config import DataConfig
+
     try:
         DataConfig.from_dict(data)
     except ValueError as exc:
@@ -94,7 +107,9 @@ def check_retrieval(options: dict) -> list[str]:
     from .formats import RETRIEVAL, get_format
 
     known = list(dict.fromkeys(o for name in RETRIEVAL for o in get_format(name).predict_options))
-    return [f"retrieval: unknown key {key!r}; expected one of: {', '.join(known)}" for key in options if key not in known]
+    return [
+        f"retrieval: unknown key {key!r}; expected one of: {', '.join(known)}" for key in options if key not in known
+    ]
 
 
 def check_analysis(analysis: dict) -> list[str]:
@@ -104,7 +119,9 @@ def check_analysis(analysis: dict) -> list[str]:
         if key not in ANALYSIS:
             errors.append(f"analysis: unknown key {key!r}; expected some of {', '.join(ANALYSIS)}")
         elif key == "correction" and value not in ANALYSIS[key]:
-            errors.append(f"analysis.correction: {value!r} is not supported; expected one of {', '.join(ANALYSIS[key])}")
+            errors.append(
+                f"analysis.correction: {value!r} is not supported; expected one of {', '.join(ANALYSIS[key])}"
+            )
         elif key == "alpha" and (not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1):
             errors.append(f"analysis.alpha: expected a number between 0 and 1, got {value!r}")
         elif key == "n_boot" and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
@@ -139,8 +156,10 @@ def check_stages(where: str, stages, spec, params: dict, base_options: dict) -> 
     errors = []
     for stage, options in stages.items():
         if stage not in names or not stage:
-            errors.append(f"{where}: {spec.name!r} has no training stage {stage!r}; its stages are "
-                          + (", ".join(map(repr, names)) if any(names) else "none (it trains in one stage)"))
+            errors.append(
+                f"{where}: {spec.name!r} has no training stage {stage!r}; its stages are "
+                + (", ".join(map(repr, names)) if any(names) else "none (it trains in one stage)")
+            )
         elif not isinstance(options, dict):
             errors.append(f"{where}.{stage}: expected a mapping of training options, got {options!r}")
         else:
@@ -172,8 +191,9 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
         return errors
     tasks = all_tasks()
     if not STUDY_NAME.match(params["study"]):
-        errors.append(f"study: {params['study']!r} is not a usable directory name; expected letters, digits, "
-                      "'.', '_' or '-'")
+        errors.append(
+            f"study: {params['study']!r} is not a usable directory name; expected letters, digits, '.', '_' or '-'"
+        )
     for seed in params["seeds"]:
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             errors.append(f"seeds: {seed!r} is not a non-negative integer")
@@ -196,12 +216,13 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
         if kind not in PERTURBATIONS:
             errors.append(f"perturb: unknown perturbation {kind!r}; expected some of {', '.join(PERTURBATIONS)}")
     from .conditions import condition_errors  # a list of tasks, or {tasks, mlm, translate, shuffle_labels}
+
     for cond, value in params["conditions"].items():
         errors += condition_errors(str(cond), value, tasks)
     for name in params["targets"]:
         if name not in tasks:
             errors.append(f"targets: unknown task {name!r}")
-        elif tasks[name].train_stages is not None:   # a staged target checks its schedule option in data:
+        elif tasks[name].train_stages is not None:  # a staged target checks its schedule option in data:
             try:
                 tasks[name].stages(params.get("data") or {})
             except ValueError as exc:
@@ -215,8 +236,10 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
             continue
         bad = [l for l in langs if l not in tasks[name].languages]
         if bad:
-            errors.append(f"languages.{name}: unknown language(s) {', '.join(map(str, bad))}; "
-                          f"expected some of {', '.join(tasks[name].languages)}")
+            errors.append(
+                f"languages.{name}: unknown language(s) {', '.join(map(str, bad))}; "
+                f"expected some of {', '.join(tasks[name].languages)}"
+            )
     for section in ("intermediate", "target"):
         try:
             TrainConfig.from_dict(params.get(section))
@@ -237,10 +260,16 @@ def validate(params: dict, base: Path | None = None) -> list[str]:
             errors.append(f"target_overrides.{name}: {exc}")
         errors += check_options(f"target_overrides.{name}", overrides, TrainConfig)
         if stages is not None and name in tasks:
-            errors += check_stages(f"target_overrides.{name}.stages", stages, tasks[name], params,
-                                   {**(params.get("target") or {}), **overrides})
+            errors += check_stages(
+                f"target_overrides.{name}.stages",
+                stages,
+                tasks[name],
+                params,
+                {**(params.get("target") or {}), **overrides},
+            )
     if params["model"] == "synthetic":
         from .synth.pretrain import PretrainConfig
+
         try:
             PretrainConfig.from_dict(params.get("pretrain"))
         except (TypeError, ValueError) as exc:

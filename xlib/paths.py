@@ -1,4 +1,5 @@
 """Where the project's files live: the checkout, its runs, its cache."""
+
 from __future__ import annotations
 
 import os

@@ -18,15 +18,22 @@ side only (``source`` or ``query``), never the English target or the candidate p
 Every example gets its own RNG seeded by (``seed``, kind, example id), so a perturbed test set is
 the same whatever the order or subset of examples it is built from.
 """
+
 from __future__ import annotations
 
 import random
 from collections import defaultdict
 
 KINDS = ("char", "word")
-FIELDS = {"classification": ("text", "text_pair"), "multiple_choice": ("context", "question", "choices"),
-          "tagging": ("tokens",), "qa": ("question", "context"), "bitext": ("source",), "ranking": ("query",),
-          "mining": ("query",)}
+FIELDS = {
+    "classification": ("text", "text_pair"),
+    "multiple_choice": ("context", "question", "choices"),
+    "tagging": ("tokens",),
+    "qa": ("question", "context"),
+    "bitext": ("source",),
+    "ranking": ("query",),
+    "mining": ("query",),
+}
 
 
 def _rng(seed: int, kind: str, example_id, field: str) -> random.Random:
@@ -62,6 +69,7 @@ def substitute_words(text: str, rng: random.Random, vocabulary, rate: float = 0.
 
 # -------------------------------------------------------------------------------------------- per format
 
+
 def _vocabulary(examples, fmt: str) -> dict:
     """Return the words to substitute from: per field (tagging: per gold tag), over all ``examples``."""
     vocab: dict = defaultdict(set)
@@ -88,8 +96,9 @@ def _perturb_text(text, kind, rng, rate, vocabulary):
 
 def _answer_regions(answers: dict) -> list[tuple[int, int]]:
     """Return the merged [start, end) character spans covered by the gold answers."""
-    spans = sorted((int(s), int(s) + len(t)) for t, s in zip(answers.get("text", []), answers.get("answer_start", []))
-                   if t)
+    spans = sorted(
+        (int(s), int(s) + len(t)) for t, s in zip(answers.get("text", []), answers.get("answer_start", [])) if t
+    )
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -103,16 +112,22 @@ def _perturb_context(example: dict, kind: str, rng, rate: float, vocabulary) -> 
     """Return (context, answers) with the text outside answer spans perturbed and answer offsets moved."""
     context, answers = example["context"], example["answers"]
     regions = _answer_regions(answers)
-    if any(context[s:e] != t for t, s in zip(answers.get("text", []), answers.get("answer_start", []))
-           for e in [int(s) + len(t)] if t):
-        raise ValueError(f"example {example.get('id')!r}: an answer text does not match the context at its "
-                         f"answer_start; cannot keep it through the perturbation")
+    if any(
+        context[s:e] != t
+        for t, s in zip(answers.get("text", []), answers.get("answer_start", []))
+        for e in [int(s) + len(t)]
+        if t
+    ):
+        raise ValueError(
+            f"example {example.get('id')!r}: an answer text does not match the context at its "
+            f"answer_start; cannot keep it through the perturbation"
+        )
     pieces, shift, cursor, new_start = [], 0, 0, {}
     for start, end in regions + [(len(context), len(context))]:
         gap = context[cursor:start]
         if gap.strip():
-            lead = gap[:len(gap) - len(gap.lstrip())]
-            trail = gap[len(gap.rstrip()):]
+            lead = gap[: len(gap) - len(gap.lstrip())]
+            trail = gap[len(gap.rstrip()) :]
             gap = lead + _perturb_text(gap.strip(), kind, rng, rate, vocabulary) + trail
         pieces.append(gap)
         shift = sum(map(len, pieces)) - start
@@ -127,8 +142,9 @@ def _perturb_context(example: dict, kind: str, rng, rate: float, vocabulary) -> 
     return "".join(pieces), {**answers, "answer_start": starts}
 
 
-def perturb_example(example: dict, fmt: str, kind: str, seed: int = 0, rate: float = 0.3,
-                    vocabulary: dict | None = None) -> dict:
+def perturb_example(
+    example: dict, fmt: str, kind: str, seed: int = 0, rate: float = 0.3, vocabulary: dict | None = None
+) -> dict:
     """Return a perturbed copy of one canonical ``example`` of format ``fmt`` (labels untouched)."""
     if kind not in KINDS:
         raise ValueError(f"unknown perturbation {kind!r}; expected one of {', '.join(KINDS)}")
@@ -167,5 +183,3 @@ def perturb_examples(examples, fmt: str, kind: str, seed: int = 0, rate: float =
     examples = list(examples)
     vocabulary = _vocabulary(examples, fmt) if kind == "word" else {}
     return [perturb_example(e, fmt, kind, seed, rate, vocabulary) for e in examples]
-
-

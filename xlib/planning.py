@@ -33,7 +33,7 @@ def plan(params: dict | Study, runs_root: str | Path = "runs", base_model: str |
     from .formats import family
     from .tasks import get_task
 
-    study = params if isinstance(params, Study) else Study.from_params(params)
+    study = Study.of(params)
     root = (Path(runs_root) / study.study).resolve()
     model = base_model or study.model
     resources = asdict(study.resources())

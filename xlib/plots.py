@@ -1,9 +1,10 @@
 """Heatmaps of gains over the baseline, sized and labelled for a paper.
 
 No backend is chosen here: notebooks draw inline, scripts and tests set ``matplotlib.use("Agg")``.
-Colours are a diverging palette centred on zero with a symmetric scale, so equal gains and losses
-look equally strong; missing cells stay blank.
+Every heatmap is drawn by :mod:`xlib.heatmap` (zero-centred, symmetric colour scale, missing cells blank);
+the published-vs-study figure is :mod:`xlib.published_figure`.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,78 +14,21 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from . import analysis
+from .heatmap import CMAP, FONT, _heatmap, _symmetric_limit
+from .published import published_gains
+from .published_figure import published_vs_study_figure
 
-CMAP = "RdBu"            # red: worse than the baseline, blue: better
-CBAR_LABEL = "gain over baseline (points)"
 DPI = 150
-FONT = {"annot": 9, "ticks": 10, "label": 11, "title": 12}
 
 
-def _symmetric_limit(values: np.ndarray) -> float:
-    """Return the largest absolute finite value (1.0 when there is none or it is zero)."""
-    finite = np.abs(values[np.isfinite(values)])
-    limit = float(finite.max()) if finite.size else 0.0
-    return limit if limit > 0 else 1.0
-
-
-def _figure_and_axes(ax, n_rows: int, n_cols: int, label_width: float):
-    """Return (figure, axes): ``ax``'s own, or a new figure sized to the table."""
-    if ax is not None:
-        return ax.figure, ax
-    width = min(2.0 + label_width + 0.75 * n_cols + 1.2, 18.0)
-    height = min(1.4 + 0.42 * n_rows, 14.0)
-    fig, ax = plt.subplots(figsize=(max(width, 4.5), max(height, 2.6)))
-    return fig, ax
-
-
-def _annotations(values: np.ndarray, marks) -> np.ndarray:
-    """Return the cell labels: one decimal (never "-0.0"), with ``*`` where ``marks`` is True."""
-    rounded = np.round(values, 1) + 0.0
-    text = np.array([[("" if not np.isfinite(v) else f"{v:.1f}") for v in row] for row in rounded], dtype=object)
-    if marks is not None:
-        text = np.where(np.asarray(marks, dtype=bool) & (text != ""), text + "*", text)
-    return text
-
-
-def _heatmap(table: pd.DataFrame, ax, title: str, xlabel: str, ylabel: str, marks=None,
-             cbar_label: str = CBAR_LABEL):
-    """Return the figure of an annotated, zero-centred heatmap of ``table`` drawn on ``ax`` (or a new one).
-
-    ``marks`` (a boolean table of the same shape) appends ``*`` to the cells it flags (significant gains).
-    """
-    if table.empty or table.shape[0] == 0 or table.shape[1] == 0:
-        raise ValueError("nothing to plot: the gain table is empty (no condition besides the baseline?)")
-    values = table.to_numpy(dtype=float)
-    longest = max((len(str(i)) for i in table.index), default=4)
-    fig, ax = _figure_and_axes(ax, table.shape[0], table.shape[1], label_width=0.075 * longest)
-    limit = _symmetric_limit(values)
-    if marks is not None:
-        marks = pd.DataFrame(marks).reindex(index=table.index, columns=table.columns).fillna(False).to_numpy(dtype=bool)
-    sns.heatmap(table.astype(float), ax=ax, cmap=CMAP, center=0, vmin=-limit, vmax=limit,
-                annot=_annotations(values, marks), fmt="", annot_kws={"size": FONT["annot"]},
-                linewidths=0.5, linecolor="white", cbar_kws={"label": cbar_label, "shrink": 0.9}, square=False)
-    ax.set_xlabel(xlabel, fontsize=FONT["label"])
-    ax.set_ylabel(ylabel, fontsize=FONT["label"])
-    if title:
-        ax.set_title(title, fontsize=FONT["title"])
-    rotate = table.shape[1] > 4 or max(len(str(c)) for c in table.columns) > 8
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=35 if rotate else 0, ha="right" if rotate else "center",
-                       fontsize=FONT["ticks"])
-    ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=FONT["ticks"])
-    ax.tick_params(length=0)
-    cbar = ax.collections[0].colorbar
-    if cbar is not None:
-        cbar.ax.tick_params(labelsize=FONT["ticks"] - 1)
-        cbar.set_label(cbar_label, fontsize=FONT["label"] - 1)
-    fig.tight_layout()
-    return fig
-
-
-def gain_heatmap_targets(gains_wide: pd.DataFrame, title: str = "Gain over the baseline (zero-shot languages)",
-                         ax=None, intervals: pd.DataFrame | None = None):
+def gain_heatmap_targets(
+    gains_wide: pd.DataFrame,
+    title: str = "Gain over the baseline (zero-shot languages)",
+    ax=None,
+    intervals: pd.DataFrame | None = None,
+):
     """Return the Figure of an intermediate-task (rows) x target-task (columns) heatmap of gains.
 
     ``gains_wide`` is :func:`xlib.analysis.gain_by_target`'s table; its row and column order is kept.
@@ -109,8 +53,14 @@ def _language_table(rows: pd.DataFrame, value: str, language_order, similarity) 
     return table.reindex(index=analysis.condition_order(table.index), columns=columns)
 
 
-def gain_heatmap_languages(gains_long: pd.DataFrame, target: str, language_order: Sequence[str] | None = None,
-                           ax=None, title: str | None = None, similarity=None):
+def gain_heatmap_languages(
+    gains_long: pd.DataFrame,
+    target: str,
+    language_order: Sequence[str] | None = None,
+    ax=None,
+    title: str | None = None,
+    similarity=None,
+):
     """Return the Figure of a condition x language heatmap of gains for one ``target``.
 
     ``gains_long`` is :func:`xlib.analysis.gain_by_language`'s table, or
@@ -124,8 +74,12 @@ def gain_heatmap_languages(gains_long: pd.DataFrame, target: str, language_order
         raise ValueError(f"no gains for target {target!r}; targets: {known}")
     marks = None
     if "significant" in rows:
-        marks = _language_table(rows.assign(significant=rows["significant"].astype(float)), "significant",
-                                language_order, similarity) > 0
+        marks = (
+            _language_table(
+                rows.assign(significant=rows["significant"].astype(float)), "significant", language_order, similarity
+            )
+            > 0
+        )
     table = _language_table(rows, "gain", language_order, similarity)
     title = f"{target}: gain over the baseline per language" if title is None else title
     return _heatmap(table, ax, title, xlabel="language", ylabel="intermediate task", marks=marks)
@@ -151,28 +105,38 @@ def _file_name(name: str) -> str:
 
 
 MLEM_CBAR_LABEL = "gain in A (x100)"
-NOT_AVAILABLE = "n/a"
 
 
-def mlem_heatmap(language_gains: pd.DataFrame, language_order: Sequence[str] | None = None, ax=None,
-                 title: str = "MLEM: gain in the per-language aggregate A over the baseline", similarity=None):
+def mlem_heatmap(
+    language_gains: pd.DataFrame,
+    language_order: Sequence[str] | None = None,
+    ax=None,
+    title: str = "MLEM: gain in the per-language aggregate A over the baseline",
+    similarity=None,
+):
     """Return the Figure of a condition x language heatmap of ``A[k, l] - A[baseline, l]`` (x100), ``*`` = significant.
 
     ``language_gains`` is :func:`xlib.mlem.language_gains`' table.
     """
     if language_gains.empty:
         raise ValueError("nothing to plot: no per-language MLEM gains (no condition besides the baseline?)")
-    rows = language_gains.assign(gain=language_gains["gain"] * 100.0,
-                                 significant=language_gains["significant"].astype(float))
+    rows = language_gains.assign(
+        gain=language_gains["gain"] * 100.0, significant=language_gains["significant"].astype(float)
+    )
     table = _language_table(rows, "gain", language_order, similarity)
     marks = _language_table(rows, "significant", language_order, similarity) > 0
-    return _heatmap(table, ax, title, xlabel="language", ylabel="intermediate task", marks=marks,
-                    cbar_label=MLEM_CBAR_LABEL)
+    return _heatmap(
+        table, ax, title, xlabel="language", ylabel="intermediate task", marks=marks, cbar_label=MLEM_CBAR_LABEL
+    )
 
 
-def mlem_effects(table: pd.DataFrame, baseline: str = "baseline", ax=None,
-                 title: str = "Effect of intermediate training on MLEM",
-                 interval_label: str = "95% bootstrap interval"):
+def mlem_effects(
+    table: pd.DataFrame,
+    baseline: str = "baseline",
+    ax=None,
+    title: str = "Effect of intermediate training on MLEM",
+    interval_label: str = "95% bootstrap interval",
+):
     """Return the Figure of ΔMLEM per condition (x100) with its interval as error bars (``baseline`` left out).
 
     ``table`` is :func:`xlib.mlem.mlem`'s table (or any with condition, delta, ci_low, ci_high);
@@ -191,7 +155,9 @@ def mlem_effects(table: pd.DataFrame, baseline: str = "baseline", ax=None,
     ax.errorbar(delta, y, xerr=np.where(np.isfinite(err), err, 0), fmt="none", ecolor="0.3", capsize=3, lw=1.2)
     colors = np.array([plt.get_cmap(CMAP)(0.85 if d >= 0 else 0.15) for d in delta]).reshape(-1, 4)
     ax.scatter(delta[significant], y[significant], color=colors[significant], zorder=3, s=40)
-    ax.scatter(delta[~significant], y[~significant], facecolors="white", edgecolors=colors[~significant], zorder=3, s=40)
+    ax.scatter(
+        delta[~significant], y[~significant], facecolors="white", edgecolors=colors[~significant], zorder=3, s=40
+    )
     ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
     ax.set_yticks(y, [str(c) for c in rows["condition"]], fontsize=FONT["ticks"])
     ax.set_xlabel(f"ΔMLEM over the baseline (x100), {interval_label}", fontsize=FONT["label"])
@@ -204,58 +170,21 @@ def mlem_effects(table: pd.DataFrame, baseline: str = "baseline", ax=None,
     return fig
 
 
-def _mark_not_available(ax, table: pd.DataFrame) -> None:
-    """Hatch every NaN cell of the heatmap on ``ax`` and write "n/a" in it."""
-    from matplotlib.patches import Rectangle
-    values = table.to_numpy(dtype=float)
-    for i, j in zip(*np.where(~np.isfinite(values))):
-        ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.8", linewidth=0))
-        ax.text(j + 0.5, i + 0.5, NOT_AVAILABLE, ha="center", va="center", color="0.45", fontsize=FONT["annot"] - 1)
-
-
-def intermediate_titles() -> list[str]:
-    """Return the display names of Phang et al.'s nine intermediate tasks (their ``TaskSpec.title``), then "multi-task"."""
-    from .tasks import get_task
-    from .tasks.intermediate import INTERMEDIATE_TASKS
-    return [get_task(name).title for name in INTERMEDIATE_TASKS] + ["multi-task"]
-
-
-def published_table(published: pd.DataFrame) -> pd.DataFrame:
-    """Return the published panel: the third-party best-per-target rows, then one all-NaN row per intermediate task."""
-    cells = pd.DataFrame(np.nan, index=[f"{t} (dev, per cell)" for t in intermediate_titles()],
-                         columns=published.columns)
-    return pd.concat([published.astype(float), cells])
-
-
-def published_vs_study_figure(published: pd.DataFrame, study_gains: pd.DataFrame, study_intervals=None,
-                              study: str = "study", note: str = "* 95% bootstrap interval excludes 0"):
-    """Return a two-panel Figure: Phang et al.'s published gains (left, "n/a" where no source) and the study's (right).
-
-    ``published`` is :func:`xlib.analysis.published_gains`; ``study_gains`` is
-    :func:`xlib.analysis.gain_by_target` of the study (``study_intervals`` marks significant cells).
-    """
-    left = published_table(published)
-    n_rows = max(left.shape[0], study_gains.shape[0])
-    widths = [left.shape[1] + 6.0, max(study_gains.shape[1], 1) + 4.0]
-    fig, axes = plt.subplots(1, 2, figsize=(min(0.75 * sum(widths) + 3, 22), 1.6 + 0.42 * n_rows),
-                             gridspec_kw={"width_ratios": widths})
-    _heatmap(left, axes[0], "Phang et al. (2020), published: best intermediate task per target\n"
-             "minus XLM-R, XTREME test (QA: F1); per-cell dev table not available", xlabel="target task",
-             ylabel="")
-    _mark_not_available(axes[0], left)
-    marks = None
-    if study_intervals is not None and not study_intervals.empty:
-        marks = study_intervals.pivot_table(index="condition", columns="target", values="significant", aggfunc="max")
-    _heatmap(study_gains, axes[1], f"{study}: gain over the baseline (zero-shot languages)\n{note}",
-             xlabel="target task", ylabel="intermediate task", marks=marks)
-    fig.tight_layout()
-    return fig
-
-
-def render_study_figures(results, out_dir, baseline: str = "baseline", similarity=None, prefix: str = "",
-                         headline=None, n_boot: int = 1000, seed: int = 0, language_order_by: str = "similarity",
-                         study: str | None = None, predictions_dir=None, correction: str = "holm",
-                         alpha: float = 0.05) -> list[Path]:
+def render_study_figures(
+    results,
+    out_dir,
+    baseline: str = "baseline",
+    similarity=None,
+    prefix: str = "",
+    headline=None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    language_order_by: str = "similarity",
+    study: str | None = None,
+    predictions_dir=None,
+    correction: str = "holm",
+    alpha: float = 0.05,
+) -> list[Path]:
     """Return the paths of every study figure written to ``out_dir`` (PNG + PDF each).
 
     ``{prefix}gains_by_target`` (condition x target, ``*`` = 95% interval excludes zero),
@@ -269,6 +198,7 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
     """
     from . import mlem
     from .similarity import order_languages, similarity_to_english
+
     out_dir = Path(out_dir)
     paths: list[Path] = []
 
@@ -282,6 +212,7 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
     records = None
     if predictions_dir is not None:
         from . import corrections, significance
+
         records = significance.load_predictions(predictions_dir)
         intervals = significance.paired_gains(records, baseline, "target", correction, n_boot, seed, alpha)
         per_language = significance.paired_gains(records, baseline, "language", correction, n_boot, seed, alpha)
@@ -291,37 +222,61 @@ def render_study_figures(results, out_dir, baseline: str = "baseline", similarit
         intervals = analysis.gain_intervals(results, baseline, "target", headline, n_boot=n_boot, seed=seed)
         per_language = analysis.gain_intervals(results, baseline, "language", headline, n_boot=n_boot, seed=seed)
         note = language_note = "* 95% bootstrap interval excludes 0"
-    save(gain_heatmap_targets(wide, intervals=intervals,
-                              title=f"Gain over the baseline (zero-shot languages)\n{note}"), "gains_by_target")
+    save(
+        gain_heatmap_targets(wide, intervals=intervals, title=f"Gain over the baseline (zero-shot languages)\n{note}"),
+        "gains_by_target",
+    )
     languages = list(per_language["language"].unique())
     if similarity is None:
         similarity = similarity_to_english(languages, missing="skip")
     order = order_languages(languages, by=language_order_by) if language_order_by == "family" else None
     for target in sorted(per_language["target"].unique()):
-        save(gain_heatmap_languages(per_language, target, language_order=order, similarity=similarity,
-                                    title=f"{target}: gain over the baseline per language\n{language_note}"),
-             f"gains_{_file_name(target)}")
+        save(
+            gain_heatmap_languages(
+                per_language,
+                target,
+                language_order=order,
+                similarity=similarity,
+                title=f"{target}: gain over the baseline per language\n{language_note}",
+            ),
+            f"gains_{_file_name(target)}",
+        )
     gains = mlem.language_gains(results, baseline, n_boot=n_boot, seed=seed, headline=headline)
-    if not gains.empty:   # Bonferroni over the heatmap's cells: each interval at level 1 - alpha / cells
+    if not gains.empty:  # Bonferroni over the heatmap's cells: each interval at level 1 - alpha / cells
         cells = len(gains)
-        gains = mlem.language_gains(results, baseline, n_boot=n_boot, seed=seed, headline=headline,
-                                    level=1 - alpha / cells)
-        save(mlem_heatmap(gains, language_order=order, similarity=similarity,
-                          title="MLEM: gain in the per-language aggregate A over the baseline\n"
-                                f"* bootstrap interval over seeds excludes 0, Bonferroni over {cells} cells"),
-             "mlem_by_language")
+        gains = mlem.language_gains(
+            results, baseline, n_boot=n_boot, seed=seed, headline=headline, level=1 - alpha / cells
+        )
+        save(
+            mlem_heatmap(
+                gains,
+                language_order=order,
+                similarity=similarity,
+                title="MLEM: gain in the per-language aggregate A over the baseline\n"
+                f"* bootstrap interval over seeds excludes 0, Bonferroni over {cells} cells",
+            ),
+            "mlem_by_language",
+        )
         if records is None:
-            save(mlem_effects(mlem.mlem(results, baseline, n_boot=n_boot, seed=seed, headline=headline), baseline),
-                 "mlem_effects")
+            save(
+                mlem_effects(mlem.mlem(results, baseline, n_boot=n_boot, seed=seed, headline=headline), baseline),
+                "mlem_effects",
+            )
         else:
-            paired = significance.paired_mlem(records, baseline, correction=correction, n_boot=n_boot, seed=seed,
-                                              alpha=alpha)
+            paired = significance.paired_mlem(
+                records, baseline, correction=correction, n_boot=n_boot, seed=seed, alpha=alpha
+            )
             table = paired.assign(ci_low=paired["adj_low"], ci_high=paired["adj_high"])
             level = f"{100 * paired['adj_level'].iloc[0]:.1f}%" if len(paired) else ""
-            save(mlem_effects(table, baseline, interval_label=f"{level} paired bootstrap interval\n"
-                              f"(filled: {corrections.describe(correction, len(paired), alpha)[2:]})"),
-                 "mlem_effects")
+            save(
+                mlem_effects(
+                    table,
+                    baseline,
+                    interval_label=f"{level} paired bootstrap interval\n"
+                    f"(filled: {corrections.describe(correction, len(paired), alpha)[2:]})",
+                ),
+                "mlem_effects",
+            )
     label = study or (prefix.rstrip("_") or "this study")
-    save(published_vs_study_figure(analysis.published_gains(), wide, intervals, study=label, note=note),
-         "phang2020_vs_study")
+    save(published_vs_study_figure(published_gains(), wide, intervals, study=label, note=note), "phang2020_vs_study")
     return paths

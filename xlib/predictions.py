@@ -17,6 +17,7 @@ Mewsli-X their top-k candidate ids as the prediction, BUCC the mined pair's ``ma
 :func:`metric` recomputes the task metric from these columns, so any subset of examples (a bootstrap
 resample) can be scored without the model.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,14 +54,16 @@ def _span_counts(gold: Sequence[str], predicted: Sequence[str], by_tag: bool) ->
     import warnings
 
     from seqeval.metrics.sequence_labeling import get_entities
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         true, pred = set(get_entities([list(gold)])), set(get_entities([list(predicted)]))
     return {"tp": len(true & pred), "n_pred": len(pred), "n_gold": len(true)}
 
 
-def records(spec, examples: Sequence[dict], predictions: list, language: str, split: str,
-            details: dict | None = None) -> list[dict]:
+def records(
+    spec, examples: Sequence[dict], predictions: list, language: str, split: str, details: dict | None = None
+) -> list[dict]:
     """Return one prediction record per example (columns as the module says) for ``spec``'s format."""
     if len(predictions) != len(examples):
         raise ValueError(f"{spec.name}: {len(predictions)} predictions for {len(examples)} examples")
@@ -75,14 +78,19 @@ def records(spec, examples: Sequence[dict], predictions: list, language: str, sp
     for i, (e, p) in enumerate(zip(examples, predictions)):
         row = {"id": str(e.get("id", i)), "language": language, "split": split}
         if spec.format == "classification":
-            row.update(prediction=spec.labels[int(p)] if spec.labels else str(p),
-                       gold=spec.labels[int(e["label"])] if spec.labels else str(e["label"]),
-                       score=100.0 * (int(p) == int(e["label"])))
+            row.update(
+                prediction=spec.labels[int(p)] if spec.labels else str(p),
+                gold=spec.labels[int(e["label"])] if spec.labels else str(e["label"]),
+                score=100.0 * (int(p) == int(e["label"])),
+            )
         elif spec.format == "multiple_choice":
             row.update(prediction=int(p), gold=int(e["label"]), score=100.0 * (int(p) == int(e["label"])))
         elif spec.format == "tagging":
-            row.update(prediction=list(p), gold=list(e["tags"]),
-                       **_span_counts(e["tags"], p, by_tag=get_format("tagging").scoring(spec) == "tokens"))
+            row.update(
+                prediction=list(p),
+                gold=list(e["tags"]),
+                **_span_counts(e["tags"], p, by_tag=get_format("tagging").scoring(spec) == "tokens"),
+            )
         elif spec.format == "qa":
             row.update(prediction=str(p), gold=list(e["answers"]["text"]), **_qa_scores(e, str(p), spec, language))
         elif kind == "bitext":
@@ -98,9 +106,14 @@ def records(spec, examples: Sequence[dict], predictions: list, language: str, sp
         elif kind == "mining":
             targets = [str(t) for t in e["targets"]]
             extracted = p is not None and p[1] >= threshold
-            row.update(prediction=None if p is None else str(p[0]), gold=targets,
-                       margin=None if p is None else float(p[1]),
-                       tp=int(extracted and str(p[0]) in targets), n_pred=int(extracted), n_gold=len(set(targets)))
+            row.update(
+                prediction=None if p is None else str(p[0]),
+                gold=targets,
+                margin=None if p is None else float(p[1]),
+                tp=int(extracted and str(p[0]) in targets),
+                n_pred=int(extracted),
+                n_gold=len(set(targets)),
+            )
         else:
             raise ValueError(f"{spec.name}: no prediction records for format {spec.format!r}")
         for key, values in details.items():
@@ -156,23 +169,29 @@ def read(run_dir: str | Path) -> pd.DataFrame:
     """Return the prediction records of one finished run directory (ValueError naming the file if absent or unreadable)."""
     path = Path(run_dir) / FILE
     if not path.exists():
-        raise FileNotFoundError(f"run {Path(run_dir).name!r}: no {FILE} in {run_dir} (runs made before predictions "
-                                f"were kept have none: rerun it, e.g. after deleting the run directory)")
+        raise FileNotFoundError(
+            f"run {Path(run_dir).name!r}: no {FILE} in {run_dir} (runs made before predictions "
+            f"were kept have none: rerun it, e.g. after deleting the run directory)"
+        )
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # noqa: BLE001  (pyarrow raises several kinds on a torn or foreign file)
         raise ValueError(f"run {Path(run_dir).name!r}: {path} is not a readable Parquet file ({exc})") from exc
     missing = [c for c in BASE_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"run {Path(run_dir).name!r}: {path} lacks column(s) {', '.join(missing)}; "
-                         f"expected {', '.join(BASE_COLUMNS)}")
+        raise ValueError(
+            f"run {Path(run_dir).name!r}: {path} lacks column(s) {', '.join(missing)}; "
+            f"expected {', '.join(BASE_COLUMNS)}"
+        )
     return frame
 
 
 def scores_by_language(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the metric recomputed per (split, language): columns split, language, value, n."""
-    rows = [{"split": s, "language": l, "value": metric(part), "n": len(part)}
-            for (s, l), part in frame.groupby(["split", "language"], sort=True)]
+    rows = [
+        {"split": s, "language": l, "value": metric(part), "n": len(part)}
+        for (s, l), part in frame.groupby(["split", "language"], sort=True)
+    ]
     return pd.DataFrame(rows, columns=["split", "language", "value", "n"])
 
 

@@ -3,6 +3,7 @@
 Every finished run records this in ``run.json`` under ``environment``; ``python -m xlib diff``
 (:mod:`xlib.difference`) reads it back to say why two studies' results may differ.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,11 +42,14 @@ def code_version() -> dict:
         return out.stdout if out.returncode == 0 else None
 
     top = git("rev-parse", "--show-toplevel")
-    inside = top is not None and Path(top.strip()).resolve() == root   # not a repository that merely holds it
+    inside = top is not None and Path(top.strip()).resolve() == root  # not a repository that merely holds it
     commit = git("rev-parse", "HEAD") if inside else None
     status = git("status", "--porcelain") if commit else None
-    return {"xlib": version, "commit": commit.strip() if commit else None,
-            "dirty": None if status is None else bool(status.strip())}
+    return {
+        "xlib": version,
+        "commit": commit.strip() if commit else None,
+        "dirty": None if status is None else bool(status.strip()),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +77,11 @@ def cpu_name() -> str:
 
 
 def _files_signature(directory: Path) -> tuple:
-    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.iterdir())
-                 if p.is_file() and p.name not in NOT_MODEL_CONTENT)
+    return tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(directory.iterdir())
+        if p.is_file() and p.name not in NOT_MODEL_CONTENT
+    )
 
 
 @lru_cache(maxsize=64)
@@ -100,6 +107,7 @@ def model_digest(model: str | Path) -> str | None:
         return _directory_digest(str(path.resolve()), _files_signature(path))
     try:
         from huggingface_hub import snapshot_download
+
         snapshot = Path(snapshot_download(str(model), local_files_only=True))
     except Exception:  # noqa: BLE001  (not cached, not a hub id, or the hub library missing)
         return None
@@ -112,6 +120,7 @@ def device_name(device: int | str | None, gpus: int = 0) -> str:
         return "cpu"
     try:
         import torch
+
         if torch.cuda.is_available():
             return f"cuda:{torch.cuda.get_device_name(0)}"
     except Exception:  # noqa: BLE001
@@ -125,6 +134,13 @@ def run_environment(model: str | None, threads: int, device: int | str | None = 
     ``model`` is the checkpoint the run starts from (its content hash is recorded), ``threads`` the
     torch CPU thread count the run was given, ``device`` the GPU it was given (None on CPU).
     """
-    return {"code": code_version(), "libraries": library_versions(), "model": model,
-            "model_sha256": model_digest(model) if model else None, "threads": int(threads),
-            "device": device_name(device, gpus), "cpu": cpu_name(), "host": socket.gethostname()}
+    return {
+        "code": code_version(),
+        "libraries": library_versions(),
+        "model": model,
+        "model_sha256": model_digest(model) if model else None,
+        "threads": int(threads),
+        "device": device_name(device, gpus),
+        "cpu": cpu_name(),
+        "host": socket.gethostname(),
+    }

@@ -41,9 +41,12 @@ class Run:
     resources: dict = field(default_factory=dict)  # cpus (= torch threads), gpus, memory_gb per run
 
 
-def study_dir(params: dict, runs_root: str | Path = "runs") -> Path:
-    """Return ``runs/<study>``, where every run of the study and its results table live."""
-    return Path(runs_root) / params["study"]
+def study_dir(study, runs_root: str | Path = "runs") -> Path:
+    """Return ``runs/<study>``, where every run of the study and its results table live.
+
+    ``study`` is a :class:`xlib.studyconfig.Study` (or the checked mapping of :func:`xlib.params.load_params`).
+    """
+    return Path(runs_root) / (study["study"] if isinstance(study, dict) else study.study)
 
 
 @dataclass

@@ -8,6 +8,7 @@ validating on a 500-example subset (``eval_subset_num=500``) of the English trai
 ``patience`` (0: select the best, never stop early) and ``eval_examples``; :func:`xlib.train.train`
 calls :meth:`DevSelection.update` after every ``eval_every``-th optimizer step and after the last.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -49,5 +50,9 @@ class DevSelection:
         """Load the best weights into ``model``; return the log entry that says which step they are from."""
         if self.best_state is not None:
             model.load_state_dict(self.best_state)
-        return {"step": self.best_step, "task": "dev-selection-best", "best_dev_score": self.best_score,
-                "validations": len(self.history)}
+        return {
+            "step": self.best_step,
+            "task": "dev-selection-best",
+            "best_dev_score": self.best_score,
+            "validations": len(self.history),
+        }

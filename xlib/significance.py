@@ -7,7 +7,7 @@ columns of ``predictions.parquet`` (:func:`xlib.predictions.metric`: mean per-ex
 F1 of summed counts for tagging and BUCC). With several seeds, each draw also resamples each
 condition's seeds with replacement, independently per condition (seed 0 of one condition is no
 replicate of seed 0 of another). **Languages are not resampled**: the intervals are about these
-languages, not a population of languages.
+languages, not a population of languages. The draws are made by :mod:`xlib.paired_draws`.
 
 Three families of comparisons, each corrected for its own number of comparisons ``m``:
 
@@ -22,11 +22,11 @@ interval (``ci_low``, ``ci_high``) and an interval at the corrected level (``adj
 ``adj_high``): Bonferroni's 1 - alpha/m for Holm, Benjamini–Yekutieli's false-coverage-rate level
 1 - R·alpha/m (R = number of significant comparisons) for BH, the raw one for ``none``.
 """
+
 from __future__ import annotations
 
 import json
 import warnings
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +34,10 @@ import pandas as pd
 
 from . import analysis, predictions
 from .corrections import ALPHA, adjust
+from .paired_draws import _eval_records, _matrix, _seed_draws, _seed_mean, cell_draws
 
 # ------------------------------------------------------------------------------------ loading
+
 
 def load_predictions(study_dir) -> pd.DataFrame:
     """Return the prediction records of every finished phase-(iii) run under ``study_dir`` with condition, target, seed, run_id.
@@ -43,6 +45,7 @@ def load_predictions(study_dir) -> pd.DataFrame:
     A run without ``predictions.parquet`` or with an unreadable one raises an error naming the run and file.
     """
     from .rundir import is_finished
+
     root = Path(study_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"no runs directory {root}")
@@ -52,98 +55,14 @@ def load_predictions(study_dir) -> pd.DataFrame:
         if meta.get("phase") != "target":
             continue
         frame = predictions.read(run_dir)
-        frames.append(frame.assign(condition=meta["condition"], target=meta["target"], seed=int(meta["seed"]),
-                                   run_id=meta["run_id"]))
+        frames.append(
+            frame.assign(
+                condition=meta["condition"], target=meta["target"], seed=int(meta["seed"]), run_id=meta["run_id"]
+            )
+        )
     if not frames:
         raise FileNotFoundError(f"{root}: no finished phase-(iii) run with predictions")
     return pd.concat(frames, ignore_index=True)
-
-
-def _eval_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Return the records of each target's evaluation split (``analysis._eval_split``: the task's ``eval_split``)."""
-    parts = [part[part["split"] == analysis._eval_split(target, part)]
-             for target, part in records.groupby("target", sort=True)]
-    return pd.concat(parts, ignore_index=True) if parts else records.iloc[:0]
-
-
-def _stream(*keys) -> np.random.Generator:
-    """Return a generator seeded from ``keys`` (ints and strings; crc32, never Python's salted hash)."""
-    return np.random.default_rng([k if isinstance(k, int) else zlib.crc32(str(k).encode()) for k in keys])
-
-
-def _values(part: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
-    """Return the metric of one run's records on every draw: ``weights`` (draws x examples) counts how often each
-    example is drawn (a row of ones: every example once), so each draw is one matrix product."""
-    if "tp" in part and part["tp"].notna().all():
-        tp, n_pred, n_gold = (weights @ part[c].to_numpy(float) for c in ("tp", "n_pred", "n_gold"))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            precision, recall = tp / n_pred, tp / n_gold
-            f1 = 200.0 * precision * recall / (precision + recall)
-        return np.where(tp > 0, f1, 0.0)
-    return weights @ part["score"].to_numpy(float) / weights.shape[1]
-
-
-def _draw_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
-    """Return (1 + n_boot) x n draw counts: row 0 every example once, then ``n_boot`` bootstrap draws of n examples."""
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    return np.vstack([np.ones((1, n)), counts])
-
-
-def cell_draws(records: pd.DataFrame, n_boot: int = 1000, seed: int = 0, paired: bool = True):
-    """Return (cells, draws): one row per (condition, seed, target, language) and its metric on each draw.
-
-    ``draws`` is (cells x (1 + n_boot)); column 0 is the score on all examples, the others on the
-    bootstrap draws of the examples: the same draw for every cell of a (target, language) when
-    ``paired``, an independent draw per cell otherwise. Cells of one (target, language) must hold the
-    same example ids in the same order (ValueError naming the runs otherwise).
-    """
-    records = _eval_records(records)
-    cells, draws = [], []
-    for (target, language), part in records.groupby(["target", "language"], sort=True):
-        runs = {key: rows for key, rows in part.groupby(["condition", "seed"], sort=True)}
-        reference = next(iter(runs.values()))
-        ids = reference["id"].tolist()
-        for rows in runs.values():
-            if rows["id"].tolist() != ids:
-                raise ValueError(f"{target}/{language}: run {rows['run_id'].iloc[0]!r} scored other test examples "
-                                 f"than run {reference['run_id'].iloc[0]!r} ({len(rows)} vs {len(ids)} ids, or "
-                                 f"another order); a paired comparison needs the same examples")
-        n = len(ids)
-        shared = _draw_counts(_stream(seed, target, language), n, n_boot)
-        for (condition, run_seed), rows in runs.items():
-            weights = shared if paired else _draw_counts(_stream(seed, target, language, condition, int(run_seed)),
-                                                         n, n_boot)
-            cells.append({"condition": condition, "seed": int(run_seed), "target": target, "language": language,
-                          "n_examples": n})
-            draws.append(_values(rows, weights))
-    return pd.DataFrame(cells), np.vstack(draws) if draws else np.empty((0, n_boot + 1))
-
-
-def _seed_draws(cells: pd.DataFrame, n_boot: int, seed: int) -> dict:
-    """Return {condition: (1 + n_boot) x n_seeds indices into its sorted seeds}; row 0 is every seed once."""
-    out = {}
-    for condition in sorted(cells["condition"].unique()):
-        seeds = sorted(cells.loc[cells["condition"] == condition, "seed"].unique())
-        drawn = _stream(seed, "seeds", condition).integers(0, len(seeds), size=(n_boot, len(seeds)))
-        out[condition] = (seeds, np.vstack([np.arange(len(seeds))[None, :], drawn]))
-    return out
-
-
-def _seed_mean(matrix: np.ndarray, seed_idx: np.ndarray) -> np.ndarray:
-    """Return the mean over resampled seeds per draw: ``matrix`` is (seeds x draws), ``seed_idx`` (draws x seeds)."""
-    picked = matrix[seed_idx.T, np.arange(matrix.shape[1])[None, :]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(picked, axis=0)
-
-
-def _matrix(cells, draws, condition, seeds, mask) -> np.ndarray:
-    """Return the (seeds x draws) matrix of the cells selected by ``mask`` for ``condition`` (NaN: missing seed)."""
-    out = np.full((len(seeds), draws.shape[1]), np.nan)
-    position = {s: i for i, s in enumerate(seeds)}
-    for row in np.flatnonzero(mask & (cells["condition"] == condition).to_numpy()):
-        out[position[cells["seed"].iat[row]]] = draws[row]
-    return out
 
 
 def p_value(gain_draws: np.ndarray) -> float:
@@ -159,6 +78,7 @@ def p_value(gain_draws: np.ndarray) -> float:
 
 def _interval(d: np.ndarray, level: float) -> tuple[float, float]:
     from .bootstrap import percentile_interval
+
     return percentile_interval(d, level)
 
 
@@ -181,10 +101,18 @@ def _finish(rows: list[dict], gain_draws: list[np.ndarray], correction: str, alp
     return frame
 
 
-def paired_gains(records: pd.DataFrame, baseline: str = "baseline", by: str = "language",
-                 correction: str = "holm", n_boot: int = 1000, seed: int = 0, alpha: float = ALPHA,
-                 include_english: bool = False, paired: bool = True,
-                 source_language: str = analysis.SOURCE_LANGUAGE) -> pd.DataFrame:
+def paired_gains(
+    records: pd.DataFrame,
+    baseline: str = "baseline",
+    by: str = "language",
+    correction: str = "holm",
+    n_boot: int = 1000,
+    seed: int = 0,
+    alpha: float = ALPHA,
+    include_english: bool = False,
+    paired: bool = True,
+    source_language: str = analysis.SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return the gain of every condition over ``baseline`` with paired-bootstrap intervals and corrected tests.
 
     ``by="language"``: one row per (condition, target, language); ``by="target"``: per (condition, target),
@@ -198,8 +126,10 @@ def paired_gains(records: pd.DataFrame, baseline: str = "baseline", by: str = "l
     adjust([], correction)
     cells, draws = cell_draws(records, n_boot, seed, paired)
     if baseline not in set(cells["condition"]):
-        raise ValueError(f"baseline condition {baseline!r} has no predictions; conditions: "
-                         f"{', '.join(analysis.condition_order(cells['condition'].unique()))}")
+        raise ValueError(
+            f"baseline condition {baseline!r} has no predictions; conditions: "
+            f"{', '.join(analysis.condition_order(cells['condition'].unique()))}"
+        )
     seed_draws = _seed_draws(cells, n_boot, seed)
     rows, gains = [], []
     conditions = [c for c in analysis.condition_order(cells["condition"].unique(), baseline) if c != baseline]
@@ -214,23 +144,38 @@ def paired_gains(records: pd.DataFrame, baseline: str = "baseline", by: str = "l
                 treated = _seed_mean(_matrix(cells, draws, condition, t_seeds, mask), t_idx)
                 control = _seed_mean(_matrix(cells, draws, baseline, c_seeds, mask), c_idx)
                 if np.isnan(treated[0]) or np.isnan(control[0]):
-                    continue   # missing on one side: no gain, never a zero
+                    continue  # missing on one side: no gain, never a zero
                 per_language[language] = treated - control
                 n_examples[language] = int(cells.loc[mask, "n_examples"].iloc[0])
             n_seeds = len(seed_draws[condition][0])
             if by == "language":
                 for language, d in per_language.items():
-                    rows.append({"condition": condition, "target": target, "language": language, "gain": float(d[0]),
-                                 "n_examples": n_examples[language], "n_seeds": n_seeds})
+                    rows.append(
+                        {
+                            "condition": condition,
+                            "target": target,
+                            "language": language,
+                            "gain": float(d[0]),
+                            "n_examples": n_examples[language],
+                            "n_seeds": n_seeds,
+                        }
+                    )
                     gains.append(d[1:])
                 continue
             used = [l for l in per_language if include_english or l != source_language]
             if not used:
                 continue
             d = np.mean([per_language[l] for l in used], axis=0)
-            rows.append({"condition": condition, "target": target, "gain": float(d[0]),
-                         "n_examples": int(sum(n_examples[l] for l in used)), "n_seeds": n_seeds,
-                         "n_languages": len(used)})
+            rows.append(
+                {
+                    "condition": condition,
+                    "target": target,
+                    "gain": float(d[0]),
+                    "n_examples": int(sum(n_examples[l] for l in used)),
+                    "n_seeds": n_seeds,
+                    "n_languages": len(used),
+                }
+            )
             gains.append(d[1:])
     return _finish(rows, gains, correction, alpha)
 
@@ -251,9 +196,18 @@ def _normalize_draws(values: np.ndarray, method: str) -> np.ndarray:
     return np.where(ok, (z + 2.0) / 4.0, 0.5)
 
 
-def paired_mlem(records: pd.DataFrame, baseline: str = "baseline", normalize: str = "minmax", mode: str = "joint",
-                include_english: bool = True, correction: str = "holm", n_boot: int = 1000, seed: int = 0,
-                alpha: float = ALPHA, source_language: str = analysis.SOURCE_LANGUAGE) -> pd.DataFrame:
+def paired_mlem(
+    records: pd.DataFrame,
+    baseline: str = "baseline",
+    normalize: str = "minmax",
+    mode: str = "joint",
+    include_english: bool = True,
+    correction: str = "holm",
+    n_boot: int = 1000,
+    seed: int = 0,
+    alpha: float = ALPHA,
+    source_language: str = analysis.SOURCE_LANGUAGE,
+) -> pd.DataFrame:
     """Return ΔMLEM per condition with a paired bootstrap over test examples (and seeds), MLEM recomputed per draw.
 
     Columns condition, delta, ci_low, ci_high, p_value, p_adjusted, significant, adj_low, adj_high,
@@ -261,6 +215,7 @@ def paired_mlem(records: pd.DataFrame, baseline: str = "baseline", normalize: st
     same runs; the interval keeps the languages fixed (they are not resampled).
     """
     from .mlem import MODES, NORMALIZATIONS, _check_choice
+
     _check_choice("normalize", normalize, NORMALIZATIONS)
     _check_choice("mode", mode, MODES)
     adjust([], correction)
@@ -283,8 +238,9 @@ def paired_mlem(records: pd.DataFrame, baseline: str = "baseline", normalize: st
             # A[m, l] per seed: mean over the tasks that have the language
             matrix = np.full((len(seeds), draws.shape[1]), np.nan)
             for i, s in enumerate(seeds):
-                rows = ((cells["condition"] == condition) & (cells["seed"] == s)
-                        & (cells["language"] == language)).to_numpy()
+                rows = (
+                    (cells["condition"] == condition) & (cells["seed"] == s) & (cells["language"] == language)
+                ).to_numpy()
                 if rows.any():
                     matrix[i] = normalized[rows].mean(axis=0)
             per_language.append(_seed_mean(matrix, idx))
@@ -296,8 +252,14 @@ def paired_mlem(records: pd.DataFrame, baseline: str = "baseline", normalize: st
         if condition == baseline:
             continue
         d = headline[condition] - headline[baseline]
-        rows.append({"condition": condition, "delta": float(d[0]), "n_seeds": len(seed_draws[condition][0]),
-                     "n_languages": len(languages)})
+        rows.append(
+            {
+                "condition": condition,
+                "delta": float(d[0]),
+                "n_seeds": len(seed_draws[condition][0]),
+                "n_languages": len(languages),
+            }
+        )
         gains.append(d[1:])
     return _finish(rows, gains, correction, alpha)
 
@@ -308,18 +270,24 @@ def one_seed_warning(records: pd.DataFrame) -> str | None:
     single = sorted(seeds[seeds < 2].index)
     if not single:
         return None
-    return (f"WARNING: {len(single)} condition(s) have ONE seed ({', '.join(map(str, single))}). Their intervals "
-            "cover the sampling of test examples only, not the variation between training runs (seeds), which "
-            "is often as large as the effects studied here. Read them as a lower bound on the uncertainty; "
-            "run at least three seeds before drawing conclusions.")
+    return (
+        f"WARNING: {len(single)} condition(s) have ONE seed ({', '.join(map(str, single))}). Their intervals "
+        "cover the sampling of test examples only, not the variation between training runs (seeds), which "
+        "is often as large as the effects studied here. Read them as a lower bound on the uncertainty; "
+        "run at least three seeds before drawing conclusions."
+    )
 
 
 def has_predictions(study_dir) -> bool:
     """Return whether ``study_dir`` has finished phase-(iii) runs and every one of them keeps ``predictions.parquet``."""
     from .rundir import is_finished
+
     root = Path(study_dir)
-    runs = [p for p in sorted(root.iterdir()) if p.is_dir() and p.name.startswith("target--") and is_finished(p)] \
-        if root.is_dir() else []
+    runs = (
+        [p for p in sorted(root.iterdir()) if p.is_dir() and p.name.startswith("target--") and is_finished(p)]
+        if root.is_dir()
+        else []
+    )
     return bool(runs) and all((p / predictions.FILE).exists() for p in runs)
 
 
@@ -338,22 +306,29 @@ def explain(records: pd.DataFrame, correction: str, alpha: float = ALPHA, famili
     n_examples = scored.groupby(["target", "language"])["id"].nunique()
     seeds = scored.groupby("condition")["seed"].nunique()
     name = {"holm": "Holm's step-down", "bh": "Benjamini–Hochberg's", "none": "no"}[correction]
-    level = {"holm": "Bonferroni level 1 - α/m", "bh": "false-coverage-rate level 1 - R·α/m (R = significant "
-             "comparisons)", "none": f"level {1 - alpha:.0%}"}[correction]
+    level = {
+        "holm": "Bonferroni level 1 - α/m",
+        "bh": "false-coverage-rate level 1 - R·α/m (R = significant comparisons)",
+        "none": f"level {1 - alpha:.0%}",
+    }[correction]
     lines = [
         f"**What each interval covers.** Every interval here comes from a paired bootstrap over **test examples**: "
         f"each draw picks, with replacement, the same test examples of a (target, language) for the condition and "
         f"for the baseline ({_span(n_examples)} examples per target and language, "
         f"{len(n_examples)} (target, language) test sets), and rescores both from their kept predictions.",
-        f"**Seeds:** {_span(seeds)} per condition; " + (
+        f"**Seeds:** {_span(seeds)} per condition; "
+        + (
             "each draw also resamples every condition's seeds, so the intervals include the variation between "
-            "training runs." if seeds.min() > 1 else
-            "with one seed there is nothing to resample: the intervals do not include the variation between "
-            "training runs."),
+            "training runs."
+            if seeds.min() > 1
+            else "with one seed there is nothing to resample: the intervals do not include the variation between "
+            "training runs."
+        ),
         "**Languages are fixed:** the per-target gain and ΔMLEM average the study's languages, which are not "
         "resampled; the intervals speak about these languages, not about other languages.",
         f"**Multiple comparisons:** stars and `significant` use {name} correction at α = {alpha:g} within each "
-        "family" + (" (" + "; ".join(f"{k}: m = {v}" for k, v in families.items()) + ")" if families else "")
+        "family"
+        + (" (" + "; ".join(f"{k}: m = {v}" for k, v in families.items()) + ")" if families else "")
         + f"; `ci_low`/`ci_high` are the uncorrected {1 - alpha:.0%} intervals, `adj_low`/`adj_high` the "
         f"intervals at the {level}.",
     ]

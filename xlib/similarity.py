@@ -15,6 +15,7 @@ EACL; CC BY-SA 4.0.
 Synthetic languages of the miniature: :func:`xlib.synth.languages.similarity_to_english`, known by
 construction (a documented mean of six components).
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,8 @@ DATA_FILE = "uriel_syntax.csv"
 DISTANCE = "cosine distance of URIEL syntax_knn feature vectors (lang2vec 1.1.2)"
 XTREME_R_LANGUAGES = tuple(
     "af ar az bg bn de el en es et eu fa fi fr gu he hi ht hu id it ja jv ka kk ko lt ml mr ms my nl pa pl "
-    "pt qu ro ru sw ta te th tl tr uk ur vi wo yo zh".split())
+    "pt qu ro ru sw ta te th tl tr uk ur vi wo yo zh".split()
+)
 _NO_URIEL_FAMILY = {"eu": "Basque (isolate)", "qu": "Quechuan"}  # URIEL's fam features list none for these
 
 
@@ -37,15 +39,20 @@ def uriel_table() -> dict[str, dict]:
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     table = {}
     for row in csv.DictReader(lines):
-        table[row["language"]] = {"iso639_3": row["iso639_3"], "family": row["family"], "genus": row["genus"],
-                                  "syntax_distance": float(row["syntax_distance"]),
-                                  "similarity": float(row["similarity"])}
+        table[row["language"]] = {
+            "iso639_3": row["iso639_3"],
+            "family": row["family"],
+            "genus": row["genus"],
+            "syntax_distance": float(row["syntax_distance"]),
+            "similarity": float(row["similarity"]),
+        }
     return table
 
 
 def _synthetic(language: str) -> float | None:
     """Return the synthetic language's similarity to English, or None if ``language`` is not synthetic."""
     from .synth.languages import LANGUAGES, similarity_to_english as synthetic_similarity
+
     if language in LANGUAGES and language != "en":
         return float(synthetic_similarity(language))
     return None
@@ -71,8 +78,10 @@ def similarity_to_english(languages, missing: str = "raise") -> dict[str, float]
         else:
             unknown.append(language)
     if unknown and missing == "raise":
-        raise ValueError(f"no similarity to English for language(s) {', '.join(map(str, unknown))}: not a synthetic "
-                         f"language and not in xlib/data/{DATA_FILE} (the 50 XTREME-R languages)")
+        raise ValueError(
+            f"no similarity to English for language(s) {', '.join(map(str, unknown))}: not a synthetic "
+            f"language and not in xlib/data/{DATA_FILE} (the 50 XTREME-R languages)"
+        )
     return out
 
 
@@ -115,11 +124,13 @@ def build_uriel_table(out_path: str | Path | None = None, languages=XTREME_R_LAN
     import types
 
     import numpy as np
+
     if "pkg_resources" not in sys.modules:  # lang2vec 1.1.2 imports pkg_resources, gone from new setuptools
         try:
             import pkg_resources  # noqa: F401
         except ImportError:
             import os
+
             shim = types.ModuleType("pkg_resources")
             shim.resource_filename = lambda name, path: os.path.join(os.path.dirname(sys.modules[name].__file__), path)
             sys.modules["pkg_resources"] = shim
@@ -140,15 +151,25 @@ def build_uriel_table(out_path: str | Path | None = None, languages=XTREME_R_LAN
         clades = [c[2:].replace("_", " ") for c in clades]
         family_name = clades[0] if clades else _NO_URIEL_FAMILY.get(language, "unknown")
         genus = clades[1] if len(clades) > 1 else family_name
-        rows.append([language, l2v.LETTER_CODES.get(language, language), family_name, genus,
-                     f"{distance:.6f}", f"{1.0 - distance:.6f}"])
+        rows.append(
+            [
+                language,
+                l2v.LETTER_CODES.get(language, language),
+                family_name,
+                genus,
+                f"{distance:.6f}",
+                f"{1.0 - distance:.6f}",
+            ]
+        )
     path = Path(out_path) if out_path else Path(__file__).parent / "data" / DATA_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
-        f.write(f"# similarity = 1 - d_syn(eng, l); d_syn = {DISTANCE}.\n"
-                "# family, genus: the two largest URIEL 'fam' clades containing the language.\n"
-                "# Source: URIEL via lang2vec (Littell et al. 2017, EACL), CC BY-SA 4.0. "
-                "Made by xlib.similarity.build_uriel_table.\n")
+        f.write(
+            f"# similarity = 1 - d_syn(eng, l); d_syn = {DISTANCE}.\n"
+            "# family, genus: the two largest URIEL 'fam' clades containing the language.\n"
+            "# Source: URIEL via lang2vec (Littell et al. 2017, EACL), CC BY-SA 4.0. "
+            "Made by xlib.similarity.build_uriel_table.\n"
+        )
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["language", "iso639_3", "family", "genus", "syntax_distance", "similarity"])
         writer.writerows(rows)

@@ -3,6 +3,7 @@
 Read from the files alone (finished run directories, ``.running/`` markers, ``failed/*/error.txt``,
 ``.slurm/`` submission records), so it works from any machine that shares the filesystem.
 """
+
 from __future__ import annotations
 
 import json

@@ -124,6 +124,11 @@ class Study:
         values["conditions"] = {str(n): Condition.from_value(n, v) for n, v in (params.get("conditions") or {}).items()}
         return cls(**values, path=str(params.get("_path", "")))
 
+    @classmethod
+    def of(cls, params: Study | dict) -> Study:
+        """Return ``params`` as a Study: itself, or the Study of a checked params mapping (for callers holding one)."""
+        return params if isinstance(params, cls) else cls.from_params(params)
+
     def resources(self) -> Resources:
         """Return what each run asks its executor for (the ``cluster:`` block)."""
         return Resources.from_params({"cluster": self.cluster})

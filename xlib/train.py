@@ -7,11 +7,11 @@ support it), gradient accumulation and multi-GPU come from ``accelerate``; the s
 warm-up, linear decay) from ``transformers``. Batches are grouped by length and padded only to their longest member, AdamW is
 fused, and gradient checkpointing is an option (``docs/speed.md``).
 """
+
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field, fields
 from typing import Sequence
 
 import numpy as np
@@ -22,49 +22,7 @@ from transformers import get_linear_schedule_with_warmup, set_seed
 
 from .formats.base import pad_collate
 from .train_stats import ThroughputCounter
-
-
-PRECISIONS = ("auto", "no", "bf16", "fp16")
-
-
-@dataclass
-class TrainConfig:
-    """Hyperparameters of one training phase (defaults: jiant's XTREME recipe, scaled by the params file)."""
-
-    learning_rate: float = 1e-5
-    epochs: float = 3.0
-    max_steps: int | None = None          # overrides epochs when set
-    batch_size: int = 32                  # effective batch = batch_size * grad_accum * processes
-    grad_accum: int = 1
-    warmup_ratio: float = 0.1
-    weight_decay: float = 0.01
-    adam_epsilon: float = 1e-8
-    max_grad_norm: float = 1.0
-    max_length: int = 128
-    mixed_precision: str = "auto"         # "auto" (bf16 on GPUs that support it), "no", "bf16", "fp16"
-    sampling: str = "proportional"        # "proportional" (with cap) or "temperature"
-    sampling_cap: int | None = None       # examples-proportional cap (Raffel et al. 2020)
-    temperature: float = 2.0
-    gradient_checkpointing: bool = False
-    # dev-based checkpoint selection / early stopping (xlib.selection; jiant's values: 1000, 30, 500)
-    select_on_dev: bool = False
-    eval_every: int = 1000                # optimizer steps between validations on the English dev set
-    patience: int = 30                    # validations without a gain before stopping (0: never stop early)
-    eval_examples: int | None = 500       # the first n dev examples validate (None: all)
-    eval_split: str | None = None         # the split scored in every language: test, validation (None: the task's)
-    extra: dict = field(default_factory=dict)  # per-format options (e.g. QA doc stride)
-
-    @classmethod
-    def from_dict(cls, values: dict | None) -> "TrainConfig":
-        """Return a config from a params mapping, rejecting unknown keys with their names."""
-        values = dict(values or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown training option(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
-        cfg = cls(**values)
-        resolve_precision(cfg.mixed_precision)
-        return cfg
+from .trainconfig import TrainConfig, resolve_precision
 
 
 def task_weights(sizes: dict[str, int], cfg: TrainConfig) -> dict[str, float]:
@@ -79,16 +37,17 @@ def task_weights(sizes: dict[str, int], cfg: TrainConfig) -> dict[str, float]:
     return {t: w / total for t, w in raw.items()}
 
 
-def length_grouped_batches(lengths: Sequence[int], batch_size: int, rng: random.Random,
-                           group: int = 50) -> list[list[int]]:
+def length_grouped_batches(
+    lengths: Sequence[int], batch_size: int, rng: random.Random, group: int = 50
+) -> list[list[int]]:
     """Return shuffled batches of indices in which examples of similar length sit together."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
     chunk = batch_size * group
     out = []
     for start in range(0, len(order), chunk):
-        part = sorted(order[start:start + chunk], key=lambda i: lengths[i])
-        out.extend(part[j:j + batch_size] for j in range(0, len(part), batch_size))
+        part = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        out.extend(part[j : j + batch_size] for j in range(0, len(part), batch_size))
     rng.shuffle(out)
     return out
 
@@ -124,9 +83,16 @@ def _key(task: str) -> str:
     return task.replace(".", "_")
 
 
-def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], pad_token_id: int,
-          cfg: TrainConfig, seed: int = 0, log_every: int = 50,
-          stats: dict | None = None, selection=None) -> tuple[SharedEncoderModel, list[dict]]:
+def train(
+    models: dict[str, torch.nn.Module],
+    features: dict[str, list[dict]],
+    pad_token_id: int,
+    cfg: TrainConfig,
+    seed: int = 0,
+    log_every: int = 50,
+    stats: dict | None = None,
+    selection=None,
+) -> tuple[SharedEncoderModel, list[dict]]:
     """Fine-tune the task models (sharing one encoder) and return the trained module and a loss log.
 
     Batches are length-grouped and padded to their longest member (``pad_collate``), so compute
@@ -143,7 +109,7 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     shared = SharedEncoderModel(models)
     if cfg.gradient_checkpointing:
         for m in shared.heads.values():
-            if hasattr(m, "activation_checkpointing_enable"):   # transformers >= 5.x name
+            if hasattr(m, "activation_checkpointing_enable"):  # transformers >= 5.x name
                 m.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
             else:
                 m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
@@ -154,8 +120,9 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
         # An earlier Accelerator in this process (a Trainer, a previous phase) fixed another precision;
         # accelerate refuses to change it. Forget that state (the process group, in PartialState, stays).
         AcceleratorState._reset_state()
-    accelerator = Accelerator(mixed_precision=precision, gradient_accumulation_steps=cfg.grad_accum,
-                              kwargs_handlers=handlers)
+    accelerator = Accelerator(
+        mixed_precision=precision, gradient_accumulation_steps=cfg.grad_accum, kwargs_handlers=handlers
+    )
     device = accelerator.device
 
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
@@ -165,8 +132,9 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
         {"params": [p for n, p in named if any(nd in n for nd in no_decay)], "weight_decay": 0.0},
     ]
     # Fused AdamW: one kernel for all parameters on CUDA (and a vectorised loop on CPU).
-    optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate, eps=cfg.adam_epsilon,
-                                  fused=device.type in ("cuda", "cpu"))
+    optimizer = torch.optim.AdamW(
+        groups, lr=cfg.learning_rate, eps=cfg.adam_epsilon, fused=device.type in ("cuda", "cpu")
+    )
 
     sizes = {t: len(f) for t, f in features.items()}
     empty = [t for t, n in sizes.items() if n == 0]
@@ -188,11 +156,11 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     queues: dict[str, list[list[int]]] = {t: [] for t in features}
     tasks, probs = list(weights), np.array([weights[t] for t in weights])
     np_rng = np.random.default_rng(seed)
-    multiple = 8 if device.type == "cuda" else 1   # tensor-core friendly widths
+    multiple = 8 if device.type == "cuda" else 1  # tensor-core friendly widths
     pin = device.type == "cuda"
     log = []
     running = {t: torch.zeros(2, device=device) for t in features}  # loss sum, count: no per-step sync
-    counter = ThroughputCounter(stats, device) if stats is not None else None   # benchmarks only
+    counter = ThroughputCounter(stats, device) if stats is not None else None  # benchmarks only
     shared.train()
     for step in range(total_steps):
         for _ in range(cfg.grad_accum):
@@ -228,15 +196,6 @@ def train(models: dict[str, torch.nn.Module], features: dict[str, list[dict]], p
     if counter is not None:
         counter.finish(total_steps, world, accelerator.mixed_precision)
     return accelerator.unwrap_model(shared), log
-
-
-def resolve_precision(mixed_precision: str) -> str:
-    """Return accelerate's mixed-precision mode for a config value ("auto": bf16 where the GPU supports it)."""
-    if mixed_precision not in PRECISIONS:
-        raise ValueError(f"unknown mixed_precision {mixed_precision!r}; expected one of {', '.join(PRECISIONS)}")
-    if mixed_precision == "auto":
-        return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
-    return mixed_precision
 
 
 def _next_batch(queues, task, lengths, batch_size, rng, world, rank) -> list[int]:

@@ -1,10 +1,12 @@
 """Executors: thin adapters that run the study's DAG (``planning.plan``) on an engine.
 
-Each module exposes ``run_grid(runs, root, jobs, log, params, **options) -> list[rundir.Outcome]`` and
-calls ``rundir.execute_run`` for every run (executors depend on the run directory only); none schedules
+Each module exposes ``run_grid(runs, root, jobs, log, study, **options) -> list[rundir.Outcome]`` (``study``:
+the :class:`xlib.studyconfig.Study`) and calls ``rundir.execute_run`` for every run (executors depend on
+the run directory only); none schedules
 anything itself beyond handing the DAG to its engine: ``local`` (a process pool on this machine), ``ray`` (one Ray task per run),
 ``slurm`` (one Slurm job per run through submitit, ``afterok`` dependencies).
 """
+
 from __future__ import annotations
 
 from importlib import import_module

@@ -1,4 +1,5 @@
 """What every executor shares: which runs are left, blocked dependants, progress and log lines."""
+
 from __future__ import annotations
 
 import time
@@ -20,6 +21,7 @@ class Progress:
 
     def __init__(self, total: int, log=print, what: str = "runs"):
         from tqdm.auto import tqdm
+
         self.total, self.log, self.started = total, log, time.time()
         self.ok = self.failed = 0
         self.bar = tqdm(total=total, desc=what, unit="run", disable=None, dynamic_ncols=True)
@@ -33,8 +35,10 @@ class Progress:
         self.bar.update(1)
         self.bar.set_postfix(done=self.ok, failed=self.failed, running=running, refresh=True)
         status = "ok" if outcome.ok else f"FAILED ({outcome.error})"
-        line = (f"[{self.ok + self.failed}/{self.total}] {outcome.run_id}: {status} in "
-                f"{outcome.seconds:.1f}s (elapsed {time.time() - self.started:.0f}s)")
+        line = (
+            f"[{self.ok + self.failed}/{self.total}] {outcome.run_id}: {status} in "
+            f"{outcome.seconds:.1f}s (elapsed {time.time() - self.started:.0f}s)"
+        )
         self.bar.write(line) if not self.bar.disable else self.log(line)
 
     def close(self) -> None:

@@ -1,4 +1,5 @@
 """Local executor: a spawn process pool on this machine, ``jobs`` runs at once (on GPUs: one per device)."""
+
 from __future__ import annotations
 
 import os
@@ -6,14 +7,20 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..rundir import Outcome, Run, blocked, execute_run, short_error
 from .base import Progress, split_done
+
+if TYPE_CHECKING:
+    from ..studyconfig import Study
 
 
 def visible_gpus() -> list[str]:
     """Return the ids of the GPUs this process may use (``CUDA_VISIBLE_DEVICES`` order), empty on CPU."""
     try:
         import torch
+
         count = torch.cuda.device_count()
     except Exception:  # noqa: BLE001
         return []
@@ -21,8 +28,9 @@ def visible_gpus() -> list[str]:
     return listed[:count] if listed else [str(i) for i in range(count)]
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int = 1, log=print, params: dict | None = None,
-             **_options) -> list[Outcome]:
+def run_grid(
+    runs: list[Run], root: Path, jobs: int = 1, log=print, study: Study | None = None, **_options
+) -> list[Outcome]:
     """Execute ``runs`` ``jobs`` at a time, each after the run it depends on; return their outcomes.
 
     With GPUs visible, each run gets one device of its own and ``jobs`` is at most the number of

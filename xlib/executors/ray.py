@@ -4,15 +4,20 @@ Dependencies are handed to Ray as object references (a phase-(iii) task receives
 task's outcome as an argument), so Ray orders the DAG. A worker or node lost mid-run is retried by
 Ray (``cluster.retries`` times); ``execute_run`` leaves nothing that counts from the lost attempt.
 """
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..rundir import Outcome, Run, blocked, execute_run, failed_outcome, short_error
 from .base import Progress, split_done
+
+if TYPE_CHECKING:
+    from ..studyconfig import Study
 
 # environment the workers need to see the same data, cache and offline settings as the driver
 FORWARDED = ("XLIB_", "HF_", "TRANSFORMERS_", "TOKENIZERS_")
@@ -24,14 +29,20 @@ def _execute(run: Run, root: str, *parents: Outcome) -> Outcome:
         if not parent.ok:
             return blocked(run, root, parent.run_id)
     import ray
+
     return replace(execute_run(run, root), node=ray.get_runtime_context().get_node_id())
 
 
 def task_options(run: Run, retries: int = 3) -> dict:
     """Return the Ray task options for ``run``: its CPUs, GPUs, memory and retries on worker loss."""
     res = run.resources
-    options = {"num_cpus": float(res.get("cpus") or 1), "num_gpus": float(res.get("gpus") or 0),
-               "max_retries": int(retries), "retry_exceptions": False, "name": run.run_id}
+    options = {
+        "num_cpus": float(res.get("cpus") or 1),
+        "num_gpus": float(res.get("gpus") or 0),
+        "max_retries": int(retries),
+        "retry_exceptions": False,
+        "name": run.run_id,
+    }
     if res.get("memory_gb"):
         options["memory"] = int(float(res["memory_gb"]) * 2**30)
     return options
@@ -43,19 +54,32 @@ def connect(address: str | None = None):
         import ray
     except ImportError:
         from . import ExecutorUnavailable
+
         raise ExecutorUnavailable('the Ray executor needs Ray: pip install ".[ray]"') from None
     if not ray.is_initialized():
         env = {k: v for k, v in os.environ.items() if k.startswith(FORWARDED) and k != "XLIB_FAULT"}
-        ray.init(address=address or os.environ.get("RAY_ADDRESS") or None,
-                 runtime_env={"env_vars": env}, log_to_driver=False, include_dashboard=False)
+        ray.init(
+            address=address or os.environ.get("RAY_ADDRESS") or None,
+            runtime_env={"env_vars": env},
+            log_to_driver=False,
+            include_dashboard=False,
+        )
     return ray
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, params: dict | None = None,
-             address: str | None = None, retries: int | None = None, **_options) -> list[Outcome]:
+def run_grid(
+    runs: list[Run],
+    root: Path,
+    jobs: int | None = None,
+    log=print,
+    study: Study | None = None,
+    address: str | None = None,
+    retries: int | None = None,
+    **_options,
+) -> list[Outcome]:
     """Submit every unfinished run as a Ray task (phase iii after its phase ii) and return all outcomes."""
     ray = connect(address)
-    retries = retries if retries is not None else int(((params or {}).get("cluster") or {}).get("retries", 3))
+    retries = retries if retries is not None else int((study.cluster if study else {}).get("retries", 3))
     pending, done = split_done(runs, root, log)
     task = ray.remote(_execute)
     refs, by_ref = {}, {}

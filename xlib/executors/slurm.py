@@ -5,18 +5,43 @@
 is neither finished nor still queued/running according to Slurm. ``cluster="local"`` uses
 submitit's local executor instead (no Slurm; no dependencies, so the phases are awaited in turn).
 """
+
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..rundir import (Outcome, Run, blocked, execute_run, marker_path, submission_path, submissions_dir,
-                      temporary_dirs, write_atomic)
+from ..rundir import (
+    Outcome,
+    Run,
+    blocked,
+    execute_run,
+    marker_path,
+    submission_path,
+    submissions_dir,
+    temporary_dirs,
+    write_atomic,
+)
 from .base import Progress, split_done
 
-ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED",
-          "REQUEUE_FED", "REQUEUE_HOLD", "SIGNALING", "STAGE_OUT"}
+if TYPE_CHECKING:
+    from ..studyconfig import Study
+
+ACTIVE = {
+    "PENDING",
+    "RUNNING",
+    "CONFIGURING",
+    "COMPLETING",
+    "REQUEUED",
+    "RESIZING",
+    "SUSPENDED",
+    "REQUEUE_FED",
+    "REQUEUE_HOLD",
+    "SIGNALING",
+    "STAGE_OUT",
+}
 SBATCH_KEYS = ("partition", "account", "qos", "gpus", "cpus", "memory_gb", "time_min")
 
 
@@ -28,9 +53,9 @@ def job(run: Run, root: str) -> Outcome:
     return outcome
 
 
-def sbatch_options(params: dict | None, overrides: dict | None = None) -> dict:
+def sbatch_options(study: Study | None, overrides: dict | None = None) -> dict:
     """Return the sbatch settings (partition, account, qos, gpus, cpus, memory_gb, time_min, extra) of a study."""
-    cluster = dict((params or {}).get("cluster") or {})
+    cluster = dict(study.cluster if study else {})
     for key, value in (overrides or {}).items():
         if value is not None:
             cluster[key] = value
@@ -45,21 +70,29 @@ def make_executor(folder: Path, options: dict, cluster: str = "slurm"):
     import shutil
 
     from . import ExecutorUnavailable
+
     try:
         import submitit
     except ImportError:
         raise ExecutorUnavailable('the Slurm executor needs submitit: pip install ".[slurm]"') from None
     if cluster == "local":
         executor = submitit.LocalExecutor(folder=folder)
-        executor.update_parameters(timeout_min=int(options.get("time_min") or 60),
-                                   gpus_per_node=int(options.get("gpus") or 0))
+        executor.update_parameters(
+            timeout_min=int(options.get("time_min") or 60), gpus_per_node=int(options.get("gpus") or 0)
+        )
         return executor
     if shutil.which("sbatch") is None or shutil.which("srun") is None:
-        raise ExecutorUnavailable("no Slurm here (sbatch/srun not on PATH): run this on a Slurm login node, "
-                                  "or use --submitit-cluster local to run the jobs on this machine")
+        raise ExecutorUnavailable(
+            "no Slurm here (sbatch/srun not on PATH): run this on a Slurm login node, "
+            "or use --submitit-cluster local to run the jobs on this machine"
+        )
     executor = submitit.SlurmExecutor(folder=folder, max_num_timeout=0)
-    settings = {"time": int(options.get("time_min") or 60), "cpus_per_task": int(options["cpus"]),
-                "ntasks_per_node": 1, "additional_parameters": {"kill-on-invalid-dep": "yes", **options["extra"]}}
+    settings = {
+        "time": int(options.get("time_min") or 60),
+        "cpus_per_task": int(options["cpus"]),
+        "ntasks_per_node": 1,
+        "additional_parameters": {"kill-on-invalid-dep": "yes", **options["extra"]},
+    }
     if options.get("gpus"):
         settings["gpus_per_node"] = int(options["gpus"])
     if options.get("memory_gb"):
@@ -81,6 +114,7 @@ def _record(root: Path, run_id: str) -> dict | None:
 def _forget(root: Path, run_id: str) -> None:
     """Remove what a lost job of ``run_id`` left: its running marker and temporary directories."""
     import shutil
+
     marker_path(root, run_id).unlink(missing_ok=True)
     for tmp in temporary_dirs(root, run_id):
         shutil.rmtree(tmp, ignore_errors=True)
@@ -89,17 +123,26 @@ def _forget(root: Path, run_id: str) -> None:
 def job_state(folder: Path, job_id: str) -> str:
     """Return Slurm's state of job ``job_id`` (``UNKNOWN`` when sacct cannot tell)."""
     import submitit
+
     try:
         return submitit.SlurmJob(folder=folder, job_id=str(job_id)).state.split()[0]
     except Exception:  # noqa: BLE001
         return "UNKNOWN"
 
 
-def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, params: dict | None = None,
-             cluster: str = "slurm", sbatch: dict | None = None, wait: bool | None = None,
-             **_options) -> list[Outcome] | None:
+def run_grid(
+    runs: list[Run],
+    root: Path,
+    jobs: int | None = None,
+    log=print,
+    study: Study | None = None,
+    cluster: str = "slurm",
+    sbatch: dict | None = None,
+    wait: bool | None = None,
+    **_options,
+) -> list[Outcome] | None:
     """Submit every run that is neither finished nor queued; return None (submitted), or outcomes when run locally."""
-    options = sbatch_options(params, sbatch)
+    options = sbatch_options(study, sbatch)
     folder = root / ".submitit"
     executor = make_executor(folder, options, cluster)
     pending, done = split_done(runs, root, log)
@@ -121,12 +164,19 @@ def run_grid(runs: list[Run], root: Path, jobs: int | None = None, log=print, pa
         executor.update_parameters(**params_for_run)
         submitted_job = executor.submit(job, run, str(root))
         jobs_by_run[run.run_id] = submitted_job.job_id
-        write_atomic(submission_path(root, run.run_id),
-                     json.dumps({"run_id": run.run_id, "job_id": submitted_job.job_id, "submitted": time.time(),
-                                 "depends_on": dependency}))
+        write_atomic(
+            submission_path(root, run.run_id),
+            json.dumps(
+                {
+                    "run_id": run.run_id,
+                    "job_id": submitted_job.job_id,
+                    "submitted": time.time(),
+                    "depends_on": dependency,
+                }
+            ),
+        )
         submitted.append(run.run_id)
-    log(f"submitted {len(submitted)} Slurm job(s); {len(queued)} already queued or running; "
-        f"{len(done)} finished")
+    log(f"submitted {len(submitted)} Slurm job(s); {len(queued)} already queued or running; {len(done)} finished")
     return None
 
 

@@ -21,11 +21,13 @@ plain dicts in one canonical schema per format:
 """
 
 FORMATS = ("classification", "multiple_choice", "tagging", "qa", "bitext", "ranking", "mining")
-RETRIEVAL = ("bitext", "ranking", "mining")   # the retrieval family: one ``retrieval:`` block, ``extra.retrieval``
+RETRIEVAL = ("bitext", "ranking", "mining")  # the retrieval family: one ``retrieval:`` block, ``extra.retrieval``
 # the ways a format can score a task (``Format.scorings``, the first the default; ``TaskSpec.scoring`` picks
 # one), kept here so that registering a task checks its scoring without importing the format's module
-SCORINGS = {"tagging": ("spans", "tokens"),   # seqeval span F1, or per-word accuracy (CCG)
-            "ranking": ("lareqa", "mewslix")}  # the official LAReQA or Mewsli-X scorer
+SCORINGS = {
+    "tagging": ("spans", "tokens"),  # seqeval span F1, or per-word accuracy (CCG)
+    "ranking": ("lareqa", "mewslix"),
+}  # the official LAReQA or Mewsli-X scorer
 
 
 def family(name: str) -> str:
@@ -36,6 +38,7 @@ def family(name: str) -> str:
 def get_format(name: str):
     """Return the ``Format`` object that implements the format called ``name``."""
     from importlib import import_module
+
     if name not in FORMATS:
         raise ValueError(f"unknown task format {name!r}; expected one of {', '.join(FORMATS)}")
     return import_module(f"{__name__}.{name}").FORMAT

@@ -1,4 +1,5 @@
 """What every task format provides, and the batching shared by all of them."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,13 +30,13 @@ class Format:
         """Return training features: dicts of python lists ready for ``pad_collate`` (with labels)."""
         raise NotImplementedError
 
-    def predict(self, model, tokenizer, examples: Sequence[dict], spec, max_length: int,
-                batch_size: int = 64) -> list:
+    def predict(self, model, tokenizer, examples: Sequence[dict], spec, max_length: int, batch_size: int = 64) -> list:
         """Return one prediction per example, in example order (label id, tag list, answer text...)."""
         raise NotImplementedError
 
-    def predict_details(self, model, tokenizer, examples: Sequence[dict], spec, max_length: int,
-                        batch_size: int = 64, **options) -> tuple[list, dict[str, list]]:
+    def predict_details(
+        self, model, tokenizer, examples: Sequence[dict], spec, max_length: int, batch_size: int = 64, **options
+    ) -> tuple[list, dict[str, list]]:
         """Return ``(predictions, details)``: ``predict``'s output and extra per-example columns kept with the
         predictions (a dict of lists; none by default)."""
         return self.predict(model, tokenizer, examples, spec, max_length, batch_size, **options), {}
@@ -76,7 +77,7 @@ def _round_up(n: int, multiple: int) -> int:
 def batches(items: Sequence[Any], size: int):
     """Yield consecutive slices of ``items`` of at most ``size`` elements."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def sorted_batches(lengths: Sequence[int], size: int):
@@ -92,8 +93,14 @@ def inference_autocast(device: torch.device):
     return contextlib.nullcontext()
 
 
-def forward_outputs(model, features: Sequence[dict], pad_token_id: int, batch_size: int,
-                    key: str = "logits", drop: Sequence[str] = ("labels",)) -> list[torch.Tensor]:
+def forward_outputs(
+    model,
+    features: Sequence[dict],
+    pad_token_id: int,
+    batch_size: int,
+    key: str = "logits",
+    drop: Sequence[str] = ("labels",),
+) -> list[torch.Tensor]:
     """Return ``output[key]`` for each feature (in feature order), batched by length without gradients.
 
     Runs in ``torch.inference_mode`` (bf16 autocast on GPUs), longest batches first so padding is
@@ -101,15 +108,20 @@ def forward_outputs(model, features: Sequence[dict], pad_token_id: int, batch_si
     (per-token outputs keep the batch's padded width).
     """
     device = next(model.parameters()).device
-    lengths = [len(f["input_ids"]) if not isinstance(f["input_ids"][0], list)
-               else max(len(s) for s in f["input_ids"]) for f in features]
+    lengths = [
+        len(f["input_ids"]) if not isinstance(f["input_ids"][0], list) else max(len(s) for s in f["input_ids"])
+        for f in features
+    ]
     out: list[torch.Tensor | None] = [None] * len(features)
     multiple = 8 if device.type == "cuda" else 1
     model.eval()
     with torch.inference_mode(), inference_autocast(device):
         for idx in sorted_batches(lengths, batch_size):
-            batch = pad_collate([{k: v for k, v in features[i].items() if k not in drop} for i in idx],
-                                pad_token_id, multiple_of=multiple)
+            batch = pad_collate(
+                [{k: v for k, v in features[i].items() if k not in drop} for i in idx],
+                pad_token_id,
+                multiple_of=multiple,
+            )
             result = model(**{k: v.to(device, non_blocking=True) for k, v in batch.items()})
             values = result[key].float().cpu()
             for row, i in enumerate(idx):

@@ -14,6 +14,7 @@ tell the retrieval format how it was trained to pool. Training examples are
 ``{"id", "query", "positive", "positive_context"?}``; a candidate with a context (LAReQA's answer
 sentence and its paragraph) is encoded as one string, :func:`candidate_text`, in training and evaluation.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ class DualEncoder(torch.nn.Module):
         if pooling not in self.POOLINGS:
             raise ValueError(f"dual encoder pooling must be one of {', '.join(self.POOLINGS)}, got {pooling!r}")
         if pooling == "cls" and getattr(encoder, "pooler", None) is None:
-            raise ValueError("dual encoder pooling 'cls' reads the encoder's pooler output, but this encoder "
-                             "has no pooler (load it with AutoModel, add_pooling_layer=True)")
+            raise ValueError(
+                "dual encoder pooling 'cls' reads the encoder's pooler output, but this encoder "
+                "has no pooler (load it with AutoModel, add_pooling_layer=True)"
+            )
         self.base_model_prefix = encoder.base_model_prefix
         setattr(self, self.base_model_prefix, encoder)
         self.pooling = pooling
@@ -104,8 +107,17 @@ def featurize(examples, tokenizer, max_length: int, candidate_length: int | None
         raise ValueError(f"dual-encoder training examples need 'query' and 'positive'; missing in {missing[:3]}")
     q = tokenizer([e["query"] for e in examples], truncation=True, max_length=max_length)
     candidate_length = candidate_length or max_length
-    p = tokenizer([candidate_text(e["positive"], e.get("positive_context")) for e in examples], truncation=True,
-                  max_length=candidate_length)
-    return [{"input_ids": q["input_ids"][i], "attention_mask": q["attention_mask"][i],
-             "pos_input_ids": p["input_ids"][i], "pos_attention_mask": p["attention_mask"][i]}
-            for i in range(len(examples))]
+    p = tokenizer(
+        [candidate_text(e["positive"], e.get("positive_context")) for e in examples],
+        truncation=True,
+        max_length=candidate_length,
+    )
+    return [
+        {
+            "input_ids": q["input_ids"][i],
+            "attention_mask": q["attention_mask"][i],
+            "pos_input_ids": p["input_ids"][i],
+            "pos_attention_mask": p["attention_mask"][i],
+        }
+        for i in range(len(examples))
+    ]

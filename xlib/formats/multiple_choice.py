@@ -1,4 +1,5 @@
 """Multiple choice (XCOPA, CommonsenseQA, Cosmos QA, HellaSwag, Social IQa, COPA)."""
+
 from __future__ import annotations
 
 from transformers import AutoModelForMultipleChoice
@@ -22,10 +23,10 @@ class MultipleChoiceFormat(Format):
         feats = []
         for e in examples:
             first = " ".join(part for part in (e["context"], e.get("question") or "") if part)
-            enc = tokenizer([first] * len(e["choices"]), list(e["choices"]),
-                            truncation=True, max_length=max_length)
-            feats.append({"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
-                          "labels": int(e["label"])})
+            enc = tokenizer([first] * len(e["choices"]), list(e["choices"]), truncation=True, max_length=max_length)
+            feats.append(
+                {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": int(e["label"])}
+            )
         return feats
 
     def predict(self, model, tokenizer, examples, spec, max_length, batch_size=64):
@@ -37,9 +38,13 @@ class MultipleChoiceFormat(Format):
         feats = self.featurize(examples, tokenizer, spec, max_length) if examples else []
         logits = forward_outputs(model, feats, tokenizer.pad_token_id, max(1, batch_size // 4))
         probabilities = [softmax(l.tolist()) for l in logits]
-        return ([int(l.argmax()) for l in logits],
-                {"confidence": [float(p.max()) for p in probabilities],
-                 "probabilities": [p.tolist() for p in probabilities]})
+        return (
+            [int(l.argmax()) for l in logits],
+            {
+                "confidence": [float(p.max()) for p in probabilities],
+                "probabilities": [p.tolist() for p in probabilities],
+            },
+        )
 
     def score(self, examples, predictions, spec, language=None):
         """Return ``{"accuracy": ...}`` on a 0-100 scale."""

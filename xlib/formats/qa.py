@@ -8,6 +8,7 @@ answers mapped to tokens through the offset mapping; prediction takes the best-s
 Questions longer than ``max_query_length`` tokens (64, as XTREME's ``run_squad.py``) are cut so that
 every window keeps room for context.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,7 +44,7 @@ class QAFormat(Format):
         for i, ids in enumerate(enc["input_ids"]):
             offsets, n = enc["offset_mapping"][i], limit
             while len(ids) > limit and n > 0:  # re-tokenising a prefix may split differently: shrink until it fits
-                questions[i] = questions[i][:offsets[n - 1][1]]
+                questions[i] = questions[i][: offsets[n - 1][1]]
                 ids = tokenizer(questions[i], add_special_tokens=False)["input_ids"]
                 n -= 1
         return questions
@@ -56,12 +57,22 @@ class QAFormat(Format):
         specials = tokenizer.num_special_tokens_to_add(pair=True)
         limit = min(int(max_query_length), max_length - specials - stride - 1)
         if limit < 1:
-            raise ValueError(f"max_length={max_length} leaves no room for a question and a context window "
-                             f"(doc stride {stride}, {specials} special tokens)")
+            raise ValueError(
+                f"max_length={max_length} leaves no room for a question and a context window "
+                f"(doc stride {stride}, {specials} special tokens)"
+            )
         questions = self._questions(examples, tokenizer, limit)
         contexts = [str(e["context"]) for e in examples]
-        enc = tokenizer(questions, contexts, truncation="only_second", max_length=max_length, stride=stride,
-                        return_overflowing_tokens=True, return_offsets_mapping=True, padding=False)
+        enc = tokenizer(
+            questions,
+            contexts,
+            truncation="only_second",
+            max_length=max_length,
+            stride=stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=False,
+        )
         keys = [k for k in tokenizer.model_input_names if k in enc]
         return enc, keys
 
@@ -104,8 +115,19 @@ class QAFormat(Format):
             feats.append(feat)
         return feats
 
-    def predict(self, model, tokenizer, examples, spec, max_length, batch_size=64, stride=128, n_best=20,
-                max_answer_length=30, max_query_length=64):
+    def predict(
+        self,
+        model,
+        tokenizer,
+        examples,
+        spec,
+        max_length,
+        batch_size=64,
+        stride=128,
+        n_best=20,
+        max_answer_length=30,
+        max_query_length=64,
+    ):
         """Return one answer string per example (cut from its context; "" when no valid span exists)."""
         if not examples:
             return []
@@ -143,7 +165,7 @@ class QAFormat(Format):
                         best[sample] = (score, offsets[s][0], offsets[t][1])
         answers = []
         for e, b in zip(examples, best):
-            answers.append("" if b is None else str(e["context"])[b[1]:b[2]].strip())
+            answers.append("" if b is None else str(e["context"])[b[1] : b[2]].strip())
         return answers
 
     def score(self, examples, predictions, spec, language=None):
@@ -158,8 +180,13 @@ class QAFormat(Format):
         for i, e in enumerate(examples):
             answers = e["answers"]
             starts = list(answers.get("answer_start", [])) or [0] * len(answers["text"])
-            qas.append({"id": str(i), "question": e.get("question", ""),
-                        "answers": [{"text": t, "answer_start": s} for t, s in zip(answers["text"], starts)]})
+            qas.append(
+                {
+                    "id": str(i),
+                    "question": e.get("question", ""),
+                    "answers": [{"text": t, "answer_start": s} for t, s in zip(answers["text"], starts)],
+                }
+            )
         dataset = [{"paragraphs": [{"qas": qas}]}]
         preds = {str(i): p for i, p in enumerate(predictions)}
         if spec.name.lower().startswith("mlqa"):

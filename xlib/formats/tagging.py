@@ -1,4 +1,5 @@
 """Token tagging (UDPOS, WikiANN NER, CCG supertagging): labels on the first sub-token of each word."""
+
 from __future__ import annotations
 
 from transformers import AutoModelForTokenClassification
@@ -12,18 +13,23 @@ class TaggingFormat(Format):
     """One tag per whitespace word, predicted from the word's first sub-token."""
 
     name = "tagging"
-    scorings = SCORINGS["tagging"]   # seqeval span F1, or per-word accuracy
+    scorings = SCORINGS["tagging"]  # seqeval span F1, or per-word accuracy
 
     def build_model(self, encoder_path, spec, **load_kwargs):
         """Return an ``AutoModelForTokenClassification`` with one output per tag."""
         labels = list(spec.labels)
         return AutoModelForTokenClassification.from_pretrained(
-            encoder_path, num_labels=len(labels), id2label=dict(enumerate(labels)),
-            label2id={t: i for i, t in enumerate(labels)}, **load_kwargs)
+            encoder_path,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={t: i for i, t in enumerate(labels)},
+            **load_kwargs,
+        )
 
     def _encode(self, examples, tokenizer, max_length):
-        return tokenizer([list(e["tokens"]) for e in examples], is_split_into_words=True,
-                         truncation=True, max_length=max_length)
+        return tokenizer(
+            [list(e["tokens"]) for e in examples], is_split_into_words=True, truncation=True, max_length=max_length
+        )
 
     def featurize(self, examples, tokenizer, spec, max_length):
         """Return features whose ``labels`` tag each word's first sub-token and put -100 elsewhere."""
@@ -38,12 +44,15 @@ class TaggingFormat(Format):
                 else:
                     tag = e["tags"][word]
                     if tag not in tag_id:
-                        raise ValueError(f"{spec.name}: example {e.get('id')!r} has tag {tag!r}; "
-                                         f"expected one of {', '.join(spec.labels)}")
+                        raise ValueError(
+                            f"{spec.name}: example {e.get('id')!r} has tag {tag!r}; "
+                            f"expected one of {', '.join(spec.labels)}"
+                        )
                     labels.append(tag_id[tag])
                 previous = word
-            feats.append({"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i],
-                          "labels": labels})
+            feats.append(
+                {"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i], "labels": labels}
+            )
         return feats
 
     def predict(self, model, tokenizer, examples, spec, max_length, batch_size=64):
@@ -51,8 +60,9 @@ class TaggingFormat(Format):
         if not examples:
             return []
         enc = self._encode(examples, tokenizer, max_length)
-        feats = [{"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i]}
-                 for i in range(len(examples))]
+        feats = [
+            {"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i]} for i in range(len(examples))
+        ]
         logits = forward_outputs(model, feats, tokenizer.pad_token_id, batch_size)
         fallback = "O" if "O" in spec.labels else spec.labels[0]
         out = []

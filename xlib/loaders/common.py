@@ -1,21 +1,30 @@
-"""Readers shared by every task loader: JSON, JSON lines, TSV, CoNLL, SQuAD JSON and the hub wrapper.
+"""Readers shared by every task loader: JSON, JSON lines, TSV, CoNLL and SQuAD JSON (the hub wrapper: ``hub``).
 
 Each reader checks what it reads and raises ``DataFileError`` naming the file, the line or record,
 and what was expected, so a truncated download or a file of the wrong task is caught at load time.
-``hub_split`` wraps ``datasets.load_dataset`` and turns an offline or missing dataset into a
-``DataUnavailableError`` that names the task and says what to download and where to put it.
+``DataUnavailableError`` is raised where a task's data is neither on disk nor on the hub (``hub.hub_split``).
 """
+
 from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 __all__ = [
-    "DataFileError", "DataUnavailableError", "split_lines", "read_text_lines", "read_jsonl", "read_json", "read_tsv",
-    "read_conll", "read_squad_json", "csv_rows", "squad_examples", "hub_split", "check_label",
+    "DataFileError",
+    "DataUnavailableError",
+    "split_lines",
+    "read_text_lines",
+    "read_jsonl",
+    "read_json",
+    "read_tsv",
+    "read_conll",
+    "read_squad_json",
+    "csv_rows",
+    "squad_examples",
+    "check_label",
 ]
 
 
@@ -24,7 +33,11 @@ class DataFileError(ValueError):
 
     def __init__(self, path, where: str | int | None, expected: str, got: str | None = None):
         self.path, self.where, self.expected = str(path), where, expected
-        loc = f"{path}" if where in (None, "") else (f"{path}, line {where}" if isinstance(where, int) else f"{path}, {where}")
+        loc = (
+            f"{path}"
+            if where in (None, "")
+            else (f"{path}, line {where}" if isinstance(where, int) else f"{path}, {where}")
+        )
         msg = f"{loc}: expected {expected}"
         if got is not None:
             msg += f"; got {got}"
@@ -48,7 +61,7 @@ class DataUnavailableError(FileNotFoundError):
 
 def _short(value, limit: int = 80) -> str:
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _open_text(path: str | Path):
@@ -60,6 +73,7 @@ def _open_text(path: str | Path):
         raise DataFileError(path, None, "a file", "a directory")
     if path.suffix == ".gz":
         import gzip
+
         return gzip.open(path, "rt", encoding="utf-8", newline="")
     return open(path, encoding="utf-8", newline="")
 
@@ -94,8 +108,8 @@ def read_text_lines(path: str | Path, allow_empty: bool = False) -> list[str]:
 def _utf8_error(path, exc: UnicodeDecodeError) -> DataFileError:
     """Return a DataFileError that locates the byte ``exc`` failed on (line number counted in the raw bytes)."""
     raw = Path(path).read_bytes() if not str(path).endswith(".gz") else b""
-    line = raw[:exc.start].count(b"\n") + 1 if raw else None
-    return DataFileError(path, line, "UTF-8 text", f"undecodable byte {exc.object[exc.start:exc.start + 1]!r}")
+    line = raw[: exc.start].count(b"\n") + 1 if raw else None
+    return DataFileError(path, line, "UTF-8 text", f"undecodable byte {exc.object[exc.start : exc.start + 1]!r}")
 
 
 def read_jsonl(path: str | Path, required: Sequence[str] = ()) -> list[dict]:
@@ -112,8 +126,7 @@ def read_jsonl(path: str | Path, required: Sequence[str] = ()) -> list[dict]:
             raise DataFileError(path, number, "a JSON object", type(record).__name__)
         missing = [k for k in required if k not in record]
         if missing:
-            raise DataFileError(path, number, f"keys {', '.join(required)}",
-                                f"a record without {', '.join(missing)}")
+            raise DataFileError(path, number, f"keys {', '.join(required)}", f"a record without {', '.join(missing)}")
         out.append(record)
     return out
 
@@ -127,8 +140,13 @@ def read_json(path: str | Path):
         raise DataFileError(path, exc.lineno, "a complete JSON document", f"invalid JSON ({exc.msg})") from None
 
 
-def read_tsv(path: str | Path, columns: Sequence[str] | None = None, header: bool = False,
-             min_fields: int | None = None, quoting: bool = False) -> list[dict]:
+def read_tsv(
+    path: str | Path,
+    columns: Sequence[str] | None = None,
+    header: bool = False,
+    min_fields: int | None = None,
+    quoting: bool = False,
+) -> list[dict]:
     """Return the rows of a tab-separated file as dicts keyed by column name (with ``_line``, the line number).
 
     ``header=True``: the first line names the columns and ``columns`` (if given) must all be among
@@ -149,8 +167,12 @@ def read_tsv(path: str | Path, columns: Sequence[str] | None = None, header: boo
             found = [f.strip() for f in fields]
             missing = [c for c in (columns or ()) if c not in found]
             if missing:
-                raise DataFileError(path, number, f"a header with the columns {', '.join(columns)}",
-                                    f"header {_short(found)} (missing {', '.join(missing)})")
+                raise DataFileError(
+                    path,
+                    number,
+                    f"a header with the columns {', '.join(columns)}",
+                    f"header {_short(found)} (missing {', '.join(missing)})",
+                )
             names = found
             continue
         first = False
@@ -158,8 +180,12 @@ def read_tsv(path: str | Path, columns: Sequence[str] | None = None, header: boo
             names = [str(i) for i in range(len(fields))]
         need = len(names) if min_fields is None else int(min_fields)
         if len(fields) < need:
-            raise DataFileError(path, number, f"{need} tab-separated fields ({', '.join(names[:need])})",
-                                f"{len(fields)} field(s): {_short(fields)}")
+            raise DataFileError(
+                path,
+                number,
+                f"{need} tab-separated fields ({', '.join(names[:need])})",
+                f"{len(fields)} field(s): {_short(fields)}",
+            )
         row = {name: fields[i] if i < len(fields) else "" for i, name in enumerate(names)}
         row["_line"] = number
         rows.append(row)
@@ -173,13 +199,20 @@ def csv_rows(reader, path) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise DataFileError(path, reader.line_num, "one record per line (lines end with \\n or \\r\\n)",
-                            str(exc)) from None
+        raise DataFileError(
+            path, reader.line_num, "one record per line (lines end with \\n or \\r\\n)", str(exc)
+        ) from None
 
 
-def read_conll(path: str | Path, token_col: int = 0, tag_col: int = -1, sep: str | None = "\t",
-               comment: str | None = "#", skip_token_ids: bool = False,
-               lines: Sequence[str] | None = None) -> list[dict]:
+def read_conll(
+    path: str | Path,
+    token_col: int = 0,
+    tag_col: int = -1,
+    sep: str | None = "\t",
+    comment: str | None = "#",
+    skip_token_ids: bool = False,
+    lines: Sequence[str] | None = None,
+) -> list[dict]:
     """Return one ``{"id", "tokens", "tags", "line"}`` per blank-line-separated sentence of a CoNLL-style file.
 
     ``token_col``/``tag_col`` pick the columns (``sep=None`` splits on any whitespace); lines
@@ -194,8 +227,9 @@ def read_conll(path: str | Path, token_col: int = 0, tag_col: int = -1, sep: str
 
     def _close():
         if tokens:
-            sentences.append({"id": f"{Path(path).name}:{start}", "tokens": list(tokens), "tags": list(tags),
-                              "line": start})
+            sentences.append(
+                {"id": f"{Path(path).name}:{start}", "tokens": list(tokens), "tags": list(tags), "line": start}
+            )
         tokens.clear()
         tags.clear()
 
@@ -213,9 +247,12 @@ def read_conll(path: str | Path, token_col: int = 0, tag_col: int = -1, sep: str
                 continue
         width = max(token_col, tag_col) + 1 if tag_col >= 0 else max(token_col + 1, -tag_col)
         if len(fields) < max(2, width):
-            raise DataFileError(path, number, "a token and its tag separated by "
-                                + ("a tab" if sep == "\t" else repr(sep) if sep else "whitespace"),
-                                _short(line))
+            raise DataFileError(
+                path,
+                number,
+                "a token and its tag separated by " + ("a tab" if sep == "\t" else repr(sep) if sep else "whitespace"),
+                _short(line),
+            )
         if not tokens:
             start = number
         tokens.append(fields[token_col])
@@ -230,8 +267,12 @@ def squad_examples(data, path: str | Path = "<json>") -> list[dict]:
     """Return canonical QA examples from a parsed SQuAD v1.1 document (``{"data": [articles]}`` or the list)."""
     articles = data.get("data") if isinstance(data, dict) else data
     if not isinstance(articles, list):
-        raise DataFileError(path, "top level", 'a SQuAD v1.1 object {"data": [articles]}',
-                            f"{type(data).__name__} without a 'data' list")
+        raise DataFileError(
+            path,
+            "top level",
+            'a SQuAD v1.1 object {"data": [articles]}',
+            f"{type(data).__name__} without a 'data' list",
+        )
     out = []
     for a, article in enumerate(articles):
         paragraphs = article.get("paragraphs") if isinstance(article, dict) else None
@@ -239,30 +280,51 @@ def squad_examples(data, path: str | Path = "<json>") -> list[dict]:
             raise DataFileError(path, f"record data[{a}]", "an article with a 'paragraphs' list", _short(article))
         for p, paragraph in enumerate(paragraphs):
             where = f"record data[{a}].paragraphs[{p}]"
-            if not isinstance(paragraph, dict) or not isinstance(paragraph.get("context"), str) \
-                    or not isinstance(paragraph.get("qas"), list):
-                raise DataFileError(path, where, "a paragraph with a 'context' string and a 'qas' list",
-                                    _short(paragraph))
+            if (
+                not isinstance(paragraph, dict)
+                or not isinstance(paragraph.get("context"), str)
+                or not isinstance(paragraph.get("qas"), list)
+            ):
+                raise DataFileError(
+                    path, where, "a paragraph with a 'context' string and a 'qas' list", _short(paragraph)
+                )
             context = paragraph["context"]
             for q, qa in enumerate(paragraph["qas"]):
                 qwhere = f"{where}.qas[{q}]"
                 if not isinstance(qa, dict) or "question" not in qa or not isinstance(qa.get("answers"), list):
-                    raise DataFileError(path, qwhere, "a question with 'id', 'question' and an 'answers' list",
-                                        _short(qa))
+                    raise DataFileError(
+                        path, qwhere, "a question with 'id', 'question' and an 'answers' list", _short(qa)
+                    )
                 texts, starts = [], []
                 for n, ans in enumerate(qa["answers"]):
-                    if not isinstance(ans, dict) or not isinstance(ans.get("text"), str) \
-                            or not isinstance(ans.get("answer_start"), int):
-                        raise DataFileError(path, f"{qwhere}.answers[{n}]",
-                                            "an answer with 'text' (string) and 'answer_start' (integer)", _short(ans))
+                    if (
+                        not isinstance(ans, dict)
+                        or not isinstance(ans.get("text"), str)
+                        or not isinstance(ans.get("answer_start"), int)
+                    ):
+                        raise DataFileError(
+                            path,
+                            f"{qwhere}.answers[{n}]",
+                            "an answer with 'text' (string) and 'answer_start' (integer)",
+                            _short(ans),
+                        )
                     if not 0 <= ans["answer_start"] <= len(context):
-                        raise DataFileError(path, f"{qwhere}.answers[{n}]",
-                                            f"answer_start within the context (0..{len(context)})",
-                                            str(ans["answer_start"]))
+                        raise DataFileError(
+                            path,
+                            f"{qwhere}.answers[{n}]",
+                            f"answer_start within the context (0..{len(context)})",
+                            str(ans["answer_start"]),
+                        )
                     texts.append(ans["text"])
                     starts.append(ans["answer_start"])
-                out.append({"id": str(qa.get("id", f"{a}-{p}-{q}")), "context": context,
-                            "question": str(qa["question"]), "answers": {"text": texts, "answer_start": starts}})
+                out.append(
+                    {
+                        "id": str(qa.get("id", f"{a}-{p}-{q}")),
+                        "context": context,
+                        "question": str(qa["question"]),
+                        "answers": {"text": texts, "answer_start": starts},
+                    }
+                )
     if not out:
         raise DataFileError(path, None, "at least one question", "no questions")
     return out
@@ -279,73 +341,3 @@ def check_label(value, allowed: Iterable, path, where, what: str = "label"):
     if value not in allowed:
         raise DataFileError(path, where, f"a {what} among {', '.join(map(str, allowed))}", _short(value))
     return value
-
-
-# datasets >= 4 runs no loading scripts; the hub keeps an automatic Parquet export of script datasets here
-SCRIPT_DATASET_ERROR = "Dataset scripts are no longer supported"
-PARQUET_EXPORT_REVISION = "refs/convert/parquet"
-
-
-def _load_hub_dataset(dataset_id: str, config: str | None, split: str, **kwargs):
-    """Return ``datasets.load_dataset(...)``; a script dataset is read from the hub's Parquet export instead."""
-    import datasets
-    try:
-        return datasets.load_dataset(dataset_id, config, split=split, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - re-raised unless it is the "no scripts" refusal
-        if SCRIPT_DATASET_ERROR not in str(exc) or "revision" in kwargs:
-            raise
-        try:
-            return datasets.load_dataset(dataset_id, config, split=split, revision=PARQUET_EXPORT_REVISION, **kwargs)
-        except Exception as export_exc:  # noqa: BLE001
-            raise RuntimeError(f"{str(exc).splitlines()[0]}; its Parquet export ({PARQUET_EXPORT_REVISION}) "
-                               f"failed too: {type(export_exc).__name__}: "
-                               f"{str(export_exc).splitlines()[0] if str(export_exc) else ''}") from export_exc
-
-
-def hub_split(dataset_id: str, config: str | None, split: str, task: str, hint: str = "",
-              decode: Sequence[str] = (), **kwargs) -> list[dict]:
-    """Return the rows of ``split`` of hub dataset ``dataset_id``/``config`` as dicts (clear error when unavailable).
-
-    ``hint`` says what to download and where to put it for local use; it is included in the error
-    raised when the hub is offline or the dataset/config/split does not exist. A dataset that is
-    still a loading script on the hub (which ``datasets`` >= 4 refuses to run) is read from the
-    hub's automatic Parquet export (revision ``refs/convert/parquet``). Columns named in
-    ``decode`` that are ClassLabels (or lists of them) come back as label names, read from the
-    dataset's own features rather than from an assumed order.
-    """
-    where = f"{dataset_id}" + (f" (config {config!r})" if config else "") + f", split {split!r}"
-    if kwargs.get("data_files"):
-        where = f"{kwargs['data_files']} (through load_dataset({dataset_id!r}))"
-    offline = any(os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on")
-                  for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"))
-    try:
-        ds = _load_hub_dataset(dataset_id, config, split, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - every hub failure becomes one actionable message
-        reason = "the hub is offline (HF_HUB_OFFLINE/HF_DATASETS_OFFLINE is set)" if offline else \
-            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        source = "" if kwargs.get("data_files") else " from the Hugging Face hub"
-        msg = f"task {task!r}: cannot load {where}{source} ({reason})."
-        if hint:
-            msg += f" For local files: {hint}"
-        raise DataUnavailableError(msg) from exc
-    return _decode_class_labels(ds, decode)
-
-
-def _decode_class_labels(ds, columns: Sequence[str]) -> list[dict]:
-    """Return the rows of ``ds`` with the ClassLabel ``columns`` (or lists of ClassLabels) as label names."""
-    features = getattr(ds, "features", None) or {}
-    names = {}
-    for column, feature in features.items():
-        if column in columns:
-            inner = getattr(feature, "feature", None)
-            names[column] = (getattr(feature, "names", None), getattr(inner, "names", None))
-    rows = [dict(row) for row in ds]
-    for column, (flat, nested) in names.items():
-        for row in rows:
-            if flat:
-                row[column] = flat[row[column]] if row[column] >= 0 else row[column]
-            elif nested:
-                row[column] = [nested[v] for v in row[column]]
-    return rows
-
-

@@ -11,19 +11,28 @@ is gone: every answer empty (QA), every label the same over at least :data:`MIN_
 examples (classification, multiple choice), every tag the same over at least that many tokens
 (tagging), every gold target empty (retrieval).
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["StrippedGoldError", "refuse_stripped_gold", "stripped_gold", "xtreme_test_file_note", "MIN_FOR_LABELS",
-           "ORIGINAL_RELEASE"]
+__all__ = [
+    "StrippedGoldError",
+    "refuse_stripped_gold",
+    "stripped_gold",
+    "xtreme_test_file_note",
+    "MIN_FOR_LABELS",
+    "ORIGINAL_RELEASE",
+]
 
 # fewer examples than this may share one label by chance (2 balanced classes: 2**-19 for 20 examples)
 MIN_FOR_LABELS = 20
-XTREME_SCRIPT = ("XTREME's download script (google-research/xtreme scripts/download_data.sh, through "
-                 "utils_preprocess.py) removes the test labels 'to prevent accidental cheating'")
+XTREME_SCRIPT = (
+    "XTREME's download script (google-research/xtreme scripts/download_data.sh, through "
+    "utils_preprocess.py) removes the test labels 'to prevent accidental cheating'"
+)
 # where each task's original release (with its gold) is
 ORIGINAL_RELEASE = {
     "xquad": "github.com/deepmind/xquad (xquad.<lang>.json) under <data_dir>/xquad/",
@@ -32,15 +41,15 @@ ORIGINAL_RELEASE = {
     "xcopa": "github.com/cambridgeltl/xcopa (data/<lang>/{val,test}.<lang>.jsonl) under <data_dir>/xcopa/data/",
     "xnli": "dl.fbaipublicfiles.com/XNLI/XNLI-1.0.zip (xnli.{dev,test}.tsv) under <data_dir>/xnli/",
     "pawsx": "storage.googleapis.com/paws/pawsx/x-final.tar.gz (x-final/<lang>/{dev_2k,test_2k}.tsv) under "
-             "<data_dir>/pawsx/",
+    "<data_dir>/pawsx/",
     "panx": "the WikiANN splits of Rahimi et al. (2019) (AmazonPhotos.zip as XTREME's README says, or the hub's "
-            "unimelb-nlp/wikiann) under <data_dir>/panx/<lang>/{dev,test} or <data_dir>/panx/<lang>.tar.gz",
+    "unimelb-nlp/wikiann) under <data_dir>/panx/<lang>/{dev,test} or <data_dir>/panx/<lang>.tar.gz",
     "udpos": "the Universal Dependencies treebanks (v2.5; v2.7 for lt, pl, uk, wo, ro) from "
-             "universaldependencies.org, the .conllu files under <data_dir>/udpos/",
+    "universaldependencies.org, the .conllu files under <data_dir>/udpos/",
     "mewslix": "wikinews_mentions-{dev,test}.jsonl as google-research/google-research "
-               "dense_representations_for_entity_retrieval/mel/get-mewsli-x.sh builds them, under <data_dir>/mewslix/",
+    "dense_representations_for_entity_retrieval/mel/get-mewsli-x.sh builds them, under <data_dir>/mewslix/",
     "bucc2018": "comparable.limsi.fr/bucc2018 (bucc2018-<lang>-en.{sample,training}-gold.tar.bz2) under "
-                "<data_dir>/bucc2018/",
+    "<data_dir>/bucc2018/",
 }
 
 
@@ -84,8 +93,10 @@ def xtreme_test_file_note(task: str, path) -> str:
     if not re.fullmatch(r"test-[a-z]{2,3}\.(tsv|jsonl|json)", Path(str(path).split(":")[0]).name):
         return ""
     where = ORIGINAL_RELEASE.get(task, "the task's original release")
-    return (f" ({Path(str(path)).name} is named as XTREME's preprocessed test files, whose labels its "
-            f"download script removed; read the original release instead: {where})")
+    return (
+        f" ({Path(str(path)).name} is named as XTREME's preprocessed test files, whose labels its "
+        f"download script removed; read the original release instead: {where})"
+    )
 
 
 def refuse_stripped_gold(spec, split: str, language: str, examples: Sequence[dict]):
@@ -99,4 +110,5 @@ def refuse_stripped_gold(spec, split: str, language: str, examples: Sequence[dic
     raise StrippedGoldError(
         f"task {spec.name!r}, split {split!r}, language {language!r}: the gold labels were removed ({how}), so "
         f"there is nothing to score against. {XTREME_SCRIPT}; point data_dir/data_files at the original release "
-        f"instead: {where}.")
+        f"instead: {where}."
+    )

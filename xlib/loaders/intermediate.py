@@ -2,20 +2,29 @@
 
 Each ``read_*`` function takes one file as distributed by the dataset's authors and returns examples in
 the canonical schema of the task's format (``xlib.formats``). ``local_file`` finds a split's file in a
-task directory; ``hub_rows`` maps hub rows to the same schema, so local and hub data take one path.
+task directory; :mod:`xlib.loaders.intermediate_hub` maps hub rows to the same schema, so local and hub data
+take one path; CCGbank (the ``ccg`` task) is read by :mod:`xlib.loaders.ccgbank`.
 Label order of the three NLI tasks: entailment, neutral, contradiction (as ``facebook/anli`` and GLUE).
 """
+
 from __future__ import annotations
 
 import csv
 import os
-import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from .sources import task_dir
-from .common import (DataFileError, DataUnavailableError, check_label, csv_rows, read_jsonl, read_squad_json,
-                     read_text_lines, read_tsv)
+from .common import (
+    DataFileError,
+    DataUnavailableError,
+    check_label,
+    csv_rows,
+    read_jsonl,
+    read_squad_json,
+    read_text_lines,
+    read_tsv,
+)
 
 NLI_LABELS = ("entailment", "neutral", "contradiction")
 _ANLI_SHORT = {"e": "entailment", "n": "neutral", "c": "contradiction"}
@@ -24,6 +33,7 @@ _ANLI_SHORT = {"e": "entailment", "n": "neutral", "c": "contradiction"}
 # --------------------------------------------------------------------------------------------------
 # Where a split's file lives
 # --------------------------------------------------------------------------------------------------
+
 
 def local_file(task: str, split: str, options: dict, candidates: dict[str, Sequence[str]]) -> Path | None:
     """Return the file of ``split`` for ``task`` from ``data_files`` or ``data_dir`` options, or None (use the hub).
@@ -49,12 +59,14 @@ def local_file(task: str, split: str, options: dict, candidates: dict[str, Seque
             return root / name
     raise DataUnavailableError(
         f"task {task!r}: no {split} file under {root}; expected one of: "
-        + ", ".join(str(root / c) for c in candidates[split]))
+        + ", ".join(str(root / c) for c in candidates[split])
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # Classification: GLUE TSVs (MNLI, QQP, SST-2), ANLI and SNLI JSON lines
 # --------------------------------------------------------------------------------------------------
+
 
 def read_glue_mnli(path) -> list[dict]:
     """Return NLI examples from a GLUE MNLI TSV (``train.tsv``, ``dev_matched.tsv``: sentence1, sentence2, gold_label)."""
@@ -62,8 +74,14 @@ def read_glue_mnli(path) -> list[dict]:
     out = []
     for row in rows:
         label = check_label(row["gold_label"].strip(), NLI_LABELS, path, row["_line"], "gold_label")
-        out.append({"id": row.get("pairID") or row.get("index") or f"{Path(path).name}:{row['_line']}",
-                    "text": row["sentence1"], "text_pair": row["sentence2"], "label": NLI_LABELS.index(label)})
+        out.append(
+            {
+                "id": row.get("pairID") or row.get("index") or f"{Path(path).name}:{row['_line']}",
+                "text": row["sentence1"],
+                "text_pair": row["sentence2"],
+                "label": NLI_LABELS.index(label),
+            }
+        )
     return out
 
 
@@ -73,8 +91,14 @@ def read_glue_qqp(path) -> list[dict]:
     out = []
     for row in rows:
         label = check_label(row["is_duplicate"].strip(), ("0", "1"), path, row["_line"], "is_duplicate")
-        out.append({"id": row.get("id") or f"{Path(path).name}:{row['_line']}", "text": row["question1"],
-                    "text_pair": row["question2"], "label": int(label)})
+        out.append(
+            {
+                "id": row.get("id") or f"{Path(path).name}:{row['_line']}",
+                "text": row["question1"],
+                "text_pair": row["question2"],
+                "label": int(label),
+            }
+        )
     return out
 
 
@@ -84,8 +108,9 @@ def read_glue_sst2(path) -> list[dict]:
     out = []
     for row in rows:
         label = check_label(row["label"].strip(), ("0", "1"), path, row["_line"])
-        out.append({"id": f"{Path(path).name}:{row['_line']}", "text": row["sentence"], "text_pair": None,
-                    "label": int(label)})
+        out.append(
+            {"id": f"{Path(path).name}:{row['_line']}", "text": row["sentence"], "text_pair": None, "label": int(label)}
+        )
     return out
 
 
@@ -98,8 +123,14 @@ def read_anli_jsonl(path) -> list[dict]:
             raise DataFileError(path, f"record {number}", "a 'context' (premise) string", repr(premise)[:60])
         label = _ANLI_SHORT.get(rec["label"], rec["label"])
         check_label(label, NLI_LABELS, path, f"record {number}", "label (e, n or c)")
-        out.append({"id": str(rec.get("uid", f"{Path(path).name}:{number}")), "text": premise,
-                    "text_pair": rec["hypothesis"], "label": NLI_LABELS.index(label)})
+        out.append(
+            {
+                "id": str(rec.get("uid", f"{Path(path).name}:{number}")),
+                "text": premise,
+                "text_pair": rec["hypothesis"],
+                "label": NLI_LABELS.index(label),
+            }
+        )
     return out
 
 
@@ -110,14 +141,21 @@ def read_snli_jsonl(path) -> list[dict]:
         if rec["gold_label"] == "-":
             continue
         check_label(rec["gold_label"], NLI_LABELS, path, f"record {number}", "gold_label")
-        out.append({"id": str(rec.get("pairID", f"{Path(path).name}:{number}")), "text": rec["sentence1"],
-                    "text_pair": rec["sentence2"], "label": NLI_LABELS.index(rec["gold_label"])})
+        out.append(
+            {
+                "id": str(rec.get("pairID", f"{Path(path).name}:{number}")),
+                "text": rec["sentence1"],
+                "text_pair": rec["sentence2"],
+                "label": NLI_LABELS.index(rec["gold_label"]),
+            }
+        )
     return out
 
 
 # --------------------------------------------------------------------------------------------------
 # Multiple choice: CommonsenseQA, Cosmos QA, HellaSwag
 # --------------------------------------------------------------------------------------------------
+
 
 def read_commonsenseqa_jsonl(path) -> list[dict]:
     """Return 5-way examples from a CommonsenseQA file (``train_rand_split.jsonl``: answerKey, question.stem/choices)."""
@@ -126,13 +164,24 @@ def read_commonsenseqa_jsonl(path) -> list[dict]:
         where = f"record {number}"
         q = rec["question"]
         choices = q.get("choices") if isinstance(q, dict) else None
-        if not isinstance(q, dict) or not isinstance(q.get("stem"), str) or not isinstance(choices, list) \
-                or not all(isinstance(c, dict) and "label" in c and "text" in c for c in choices):
+        if (
+            not isinstance(q, dict)
+            or not isinstance(q.get("stem"), str)
+            or not isinstance(choices, list)
+            or not all(isinstance(c, dict) and "label" in c and "text" in c for c in choices)
+        ):
             raise DataFileError(path, where, "question {stem, choices: [{label, text}, ...]}", repr(q)[:80])
         keys = [c["label"] for c in choices]
         check_label(rec["answerKey"], keys, path, where, "answerKey")
-        out.append({"id": str(rec.get("id", number)), "context": "", "question": q["stem"],
-                    "choices": [c["text"] for c in choices], "label": keys.index(rec["answerKey"])})
+        out.append(
+            {
+                "id": str(rec.get("id", number)),
+                "context": "",
+                "question": q["stem"],
+                "choices": [c["text"] for c in choices],
+                "label": keys.index(rec["answerKey"]),
+            }
+        )
     return out
 
 
@@ -141,22 +190,33 @@ _COSMOS_FIELDS = ("context", "question", "answer0", "answer1", "answer2", "answe
 
 def _cosmos_example(rec: dict, path, where) -> dict:
     label = check_label(str(rec["label"]).strip(), ("0", "1", "2", "3"), path, where)
-    return {"id": str(rec.get("id", where)), "context": rec["context"], "question": rec["question"],
-            "choices": [rec[f"answer{i}"] for i in range(4)], "label": int(label)}
+    return {
+        "id": str(rec.get("id", where)),
+        "context": rec["context"],
+        "question": rec["question"],
+        "choices": [rec[f"answer{i}"] for i in range(4)],
+        "label": int(label),
+    }
 
 
 def read_cosmosqa(path) -> list[dict]:
     """Return 4-way examples from a Cosmos QA release file (``train.csv``/``valid.csv`` or ``.jsonl``)."""
     path = Path(path)
     if path.suffix == ".jsonl":
-        return [_cosmos_example(rec, path, f"record {n}")
-                for n, rec in enumerate(read_jsonl(path, required=_COSMOS_FIELDS), start=1)]
+        return [
+            _cosmos_example(rec, path, f"record {n}")
+            for n, rec in enumerate(read_jsonl(path, required=_COSMOS_FIELDS), start=1)
+        ]
     lines = read_text_lines(path)
     reader = csv.DictReader(lines)
     missing = [f for f in _COSMOS_FIELDS if f not in (reader.fieldnames or [])]
     if missing:
-        raise DataFileError(path, 1, f"a CSV header with {', '.join(_COSMOS_FIELDS)}",
-                            f"{reader.fieldnames} (missing {', '.join(missing)})")
+        raise DataFileError(
+            path,
+            1,
+            f"a CSV header with {', '.join(_COSMOS_FIELDS)}",
+            f"{reader.fieldnames} (missing {', '.join(missing)})",
+        )
     out = []
     for n, rec in enumerate(csv_rows(reader, path), start=1):
         if any(rec.get(f) is None for f in _COSMOS_FIELDS):
@@ -185,138 +245,29 @@ def read_hellaswag_jsonl(path) -> list[dict]:
         if not isinstance(ctx_a, str):
             raise DataFileError(path, where, "a 'ctx_a' (or 'ctx') string", repr(ctx_a)[:60])
         label = check_label(str(rec["label"]), ("0", "1", "2", "3"), path, where)
-        out.append({"id": str(rec.get("ind", number)), "context": ctx_a, "question": "",
-                    "choices": [f"{ctx_b or ''} {e}".strip() for e in endings], "label": int(label)})
+        out.append(
+            {
+                "id": str(rec.get("ind", number)),
+                "context": ctx_a,
+                "question": "",
+                "choices": [f"{ctx_b or ''} {e}".strip() for e in endings],
+                "label": int(label),
+            }
+        )
     return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Tagging: CCGbank AUTO derivations -> supertag sequences
-# --------------------------------------------------------------------------------------------------
-
-# a leaf of a CCGbank AUTO derivation: (<L category modified_POS original_POS word predicate-argument-category>)
-_LEAF = re.compile(r"\(<L (\S+) (\S+) (\S+) (\S+) (\S+)>\)")
-CCG_SECTIONS = {"train": [f"{s:02d}" for s in range(2, 22)], "dev": ["00"], "test": ["23"]}
-
-
-def read_ccg_auto(path) -> list[dict]:
-    """Return one ``{"id", "tokens", "tags"}`` per derivation of a CCGbank AUTO file (``wsj_0001.auto``).
-
-    AUTO files alternate an ``ID=wsj_0001.1 PARSER=GOLD NUMPARSE=1`` line with the derivation; the
-    supertag of each word is the category of its leaf ``(<L cat pos pos word pred-arg-cat>)``.
-    """
-    out, current_id = [], None
-    for number, line in enumerate(read_text_lines(path), start=1):
-        if not line.strip():
-            continue
-        if line.startswith("ID="):
-            current_id = line.split()[0][3:]
-            continue
-        if current_id is None:
-            raise DataFileError(path, number, "an 'ID=...' line before each derivation", line[:60])
-        leaves = _LEAF.findall(line)
-        if not leaves:
-            raise DataFileError(path, number, "a derivation with leaves (<L cat pos pos word cat>)", line[:60])
-        out.append({"id": current_id, "tokens": [leaf[3] for leaf in leaves], "tags": [leaf[0] for leaf in leaves]})
-        current_id = None
-    if not out:
-        raise DataFileError(path, None, "at least one derivation", "none")
-    return out
-
-
-def ccg_files(root: Path, split: str) -> list[Path]:
-    """Return the AUTO files of ``split`` (sections 02-21 train, 00 dev, 23 test) under a CCGbank directory."""
-    if split not in CCG_SECTIONS:
-        raise ValueError(f"task 'ccg': unknown split {split!r}; expected one of {', '.join(CCG_SECTIONS)}")
-    for auto in (root / "data" / "AUTO", root / "AUTO", root):
-        if auto.is_dir() and any((auto / s).is_dir() for s in CCG_SECTIONS["train"] + ["00", "23"]):
-            files = sorted(f for s in CCG_SECTIONS[split] for f in (auto / s).glob("*.auto"))
-            if files:
-                return files
-            raise DataUnavailableError(f"task 'ccg': no *.auto files for the {split} split (sections "
-                                       f"{', '.join(CCG_SECTIONS[split])}) under {auto}")
-    raise DataUnavailableError(
-        f"task 'ccg': {root} is not a CCGbank directory; expected data/AUTO/<section>/wsj_*.auto files "
-        "(CCGbank 1.1, LDC2005T13, licensed by the LDC: it is not on the Hugging Face hub)")
-
-
-def read_ccg_split(root, split: str) -> list[dict]:
-    """Return the supertagged sentences of ``split`` read from every AUTO file of its sections under ``root``."""
-    return [ex for f in ccg_files(Path(root), split) for ex in read_ccg_auto(f)]
-
-
-# --------------------------------------------------------------------------------------------------
-# Hub rows -> canonical examples
-# --------------------------------------------------------------------------------------------------
-
-def nli_rows(rows: Iterable[dict], premise: str = "premise", hypothesis: str = "hypothesis",
-             source: str = "hub") -> list[dict]:
-    """Return NLI examples from hub rows with integer labels 0/1/2 (entailment/neutral/contradiction), -1 dropped."""
-    out = []
-    for i, row in enumerate(rows):
-        label = int(row["label"])
-        if label < 0:  # unlabelled (test) or no gold label (SNLI)
-            continue
-        if label > 2:
-            raise DataFileError(source, f"row {i}", "label 0, 1 or 2", str(label))
-        out.append({"id": str(row.get("uid", row.get("idx", i))), "text": row[premise],
-                    "text_pair": row[hypothesis], "label": label})
-    return out
-
-
-def pair_rows(rows: Iterable[dict], first: str, second: str | None, n_labels: int, source: str = "hub") -> list[dict]:
-    """Return (sentence-pair) classification examples from hub rows with integer labels below ``n_labels``."""
-    out = []
-    for i, row in enumerate(rows):
-        label = int(row["label"])
-        if label < 0:
-            continue
-        if label >= n_labels:
-            raise DataFileError(source, f"row {i}", f"a label below {n_labels}", str(label))
-        out.append({"id": str(row.get("idx", i)), "text": row[first],
-                    "text_pair": row[second] if second else None, "label": label})
-    return out
-
-
-def commonsenseqa_rows(rows: Iterable[dict]) -> list[dict]:
-    """Return examples from ``tau/commonsense_qa`` rows (question, choices {label, text}, answerKey)."""
-    out = []
-    for i, row in enumerate(rows):
-        keys = list(row["choices"]["label"])
-        if row["answerKey"] not in keys:  # the unlabelled test split
-            continue
-        out.append({"id": str(row.get("id", i)), "context": "", "question": row["question"],
-                    "choices": list(row["choices"]["text"]), "label": keys.index(row["answerKey"])})
-    return out
-
-
-def cosmosqa_rows(rows: Iterable[dict]) -> list[dict]:
-    """Return examples from ``allenai/cosmos_qa`` rows (context, question, answer0-3, label)."""
-    return [_cosmos_example(row, "allenai/cosmos_qa", f"row {i}") for i, row in enumerate(rows)
-            if str(row["label"]).strip() not in ("", "-1")]
-
-
-def hellaswag_rows(rows: Iterable[dict]) -> list[dict]:
-    """Return examples from ``Rowan/hellaswag`` rows (ctx_a, ctx_b, endings, label as a string)."""
-    out = []
-    for i, row in enumerate(rows):
-        if str(row["label"]).strip() == "":  # the unlabelled test split
-            continue
-        out.append({"id": str(row.get("ind", i)), "context": row["ctx_a"], "question": "",
-                    "choices": [f"{row['ctx_b']} {e}".strip() for e in row["endings"]], "label": int(row["label"])})
-    return out
-
-
-def squad_rows(rows: Iterable[dict]) -> list[dict]:
-    """Return QA examples from ``rajpurkar/squad`` rows (id, context, question, answers {text, answer_start})."""
-    return [{"id": str(r["id"]), "context": r["context"], "question": r["question"],
-             "answers": {"text": list(r["answers"]["text"]), "answer_start": [int(s) for s in r["answers"]["answer_start"]]}}
-            for r in rows]
 
 
 __all__ = [
-    "NLI_LABELS", "CCG_SECTIONS", "task_dir", "local_file", "read_glue_mnli", "read_glue_qqp", "read_glue_sst2",
-    "read_anli_jsonl", "read_snli_jsonl", "read_commonsenseqa_jsonl", "read_cosmosqa", "read_hellaswag_jsonl",
-    "read_ccg_auto", "ccg_files", "read_ccg_split", "read_squad_json", "nli_rows", "pair_rows",
-    "commonsenseqa_rows", "cosmosqa_rows", "hellaswag_rows", "squad_rows",
+    "NLI_LABELS",
+    "task_dir",
+    "local_file",
+    "read_glue_mnli",
+    "read_glue_qqp",
+    "read_glue_sst2",
+    "read_anli_jsonl",
+    "read_snli_jsonl",
+    "read_commonsenseqa_jsonl",
+    "read_cosmosqa",
+    "read_hellaswag_jsonl",
+    "read_squad_json",
 ]

@@ -1,23 +1,47 @@
 """SQuAD v1.1 (English training), XQuAD, MLQA and TyDiQA-GoldP as extractive-QA examples."""
+
 from __future__ import annotations
 
-from .common import DataFileError, DataUnavailableError, hub_split, read_squad_json
+from .common import DataFileError, DataUnavailableError, read_squad_json
+from .hub import hub_split
 from .sources import cap, locate, named_file, task_dir, wants_local
 
 SQUAD_HINT = "put SQuAD v1.1's train-v1.1.json and dev-v1.1.json under <data_dir>/squad/"
 XQUAD_HINT = "put deepmind/xquad's xquad.<lang>.json (all 12, ro included) under <data_dir>/xquad/"
-MLQA_HINT = ("unpack MLQA_V1.zip (github.com/facebookresearch/MLQA) under <data_dir>/mlqa/ "
-             "(MLQA_V1/{dev,test}/{dev,test}-context-<lang>-question-<lang>.json)")
-TYDI_HINT = ("put tydiqa-goldp-v1.1-train.json and tydiqa-goldp-v1.1-dev.json "
-             "(github.com/google-research-datasets/tydiqa, GoldP task) under <data_dir>/tydiqa/")
-TYDI_LANGUAGES = {"ar": "arabic", "bn": "bengali", "en": "english", "fi": "finnish", "id": "indonesian",
-                  "ko": "korean", "ru": "russian", "sw": "swahili", "te": "telugu"}
+MLQA_HINT = (
+    "unpack MLQA_V1.zip (github.com/facebookresearch/MLQA) under <data_dir>/mlqa/ "
+    "(MLQA_V1/{dev,test}/{dev,test}-context-<lang>-question-<lang>.json)"
+)
+TYDI_HINT = (
+    "put tydiqa-goldp-v1.1-train.json and tydiqa-goldp-v1.1-dev.json "
+    "(github.com/google-research-datasets/tydiqa, GoldP task) under <data_dir>/tydiqa/"
+)
+TYDI_LANGUAGES = {
+    "ar": "arabic",
+    "bn": "bengali",
+    "en": "english",
+    "fi": "finnish",
+    "id": "indonesian",
+    "ko": "korean",
+    "ru": "russian",
+    "sw": "swahili",
+    "te": "telugu",
+}
 
 
 def _rows_to_examples(rows) -> list[dict]:
-    return [{"id": str(r["id"]), "context": r["context"], "question": r["question"],
-             "answers": {"text": list(r["answers"]["text"]), "answer_start": [int(s) for s in r["answers"]["answer_start"]]}}
-            for r in rows]
+    return [
+        {
+            "id": str(r["id"]),
+            "context": r["context"],
+            "question": r["question"],
+            "answers": {
+                "text": list(r["answers"]["text"]),
+                "answer_start": [int(s) for s in r["answers"]["answer_start"]],
+            },
+        }
+        for r in rows
+    ]
 
 
 def load_squad(task: str, split: str, data_dir=None, data_files=None) -> list[dict]:
@@ -28,8 +52,9 @@ def load_squad(task: str, split: str, data_dir=None, data_files=None) -> list[di
         return read_squad_json(given)
     local = task_dir("squad", data_dir)
     if local is None:
-        return _rows_to_examples(hub_split("rajpurkar/squad", None, {"train": "train", "dev": "validation"}[split],
-                                           task, SQUAD_HINT))
+        return _rows_to_examples(
+            hub_split("rajpurkar/squad", None, {"train": "train", "dev": "validation"}[split], task, SQUAD_HINT)
+        )
     name = {"train": "train-v1.1.json", "dev": "dev-v1.1.json"}[split]
     return read_squad_json(locate("squad", split, local, None, [name]))
 
@@ -65,12 +90,20 @@ def load_mlqa(spec, split, language, data_dir=None, data_files=None, sizes=None,
     part = {"test": "test", "validation": "dev"}[split]
     local = wants_local(spec.name, data_dir, data_files)
     if local is None:
-        out = _rows_to_examples(hub_split("google/xtreme", f"MLQA.{language}.{language}",
-                                          {"test": "test", "dev": "validation"}[part], spec.name, MLQA_HINT))
+        out = _rows_to_examples(
+            hub_split(
+                "google/xtreme",
+                f"MLQA.{language}.{language}",
+                {"test": "test", "dev": "validation"}[part],
+                spec.name,
+                MLQA_HINT,
+            )
+        )
     else:
         name = f"{part}-context-{language}-question-{language}.json"
-        out = read_squad_json(locate(spec.name, split, local, data_files,
-                                     [f"MLQA_V1/{part}/{name}", f"{part}/{name}", name], language))
+        out = read_squad_json(
+            locate(spec.name, split, local, data_files, [f"MLQA_V1/{part}/{name}", f"{part}/{name}", name], language)
+        )
     return cap(out, split, sizes)
 
 
@@ -88,11 +121,18 @@ def load_tydiqa(spec, split, language, data_dir=None, data_files=None, sizes=Non
     local = wants_local(spec.name, data_dir, data_files)
     source = "train" if split == "train" else "dev"
     if local is None:
-        rows = hub_split("google/xtreme", "tydiqa", {"train": "train", "dev": "validation"}[source], spec.name, TYDI_HINT)
+        rows = hub_split(
+            "google/xtreme", "tydiqa", {"train": "train", "dev": "validation"}[source], spec.name, TYDI_HINT
+        )
         out = [e for e in _rows_to_examples(rows) if e["id"].startswith(prefix)]
     else:
-        path = locate(spec.name, source, local, data_files,
-                      [f"tydiqa-goldp-v1.1-{source}.json", f"tydiqa-goldp-v1.1-{source}/tydiqa-goldp-v1.1-{source}.json"])
+        path = locate(
+            spec.name,
+            source,
+            local,
+            data_files,
+            [f"tydiqa-goldp-v1.1-{source}.json", f"tydiqa-goldp-v1.1-{source}/tydiqa-goldp-v1.1-{source}.json"],
+        )
         out = [e for e in read_squad_json(path) if e["id"].startswith(prefix)]
         if not out:
             raise DataFileError(path, None, f"questions whose id starts with {prefix!r} ({lang})", "none")

@@ -1,134 +1,25 @@
-"""Retrieval tasks: Tatoeba (bitext pairs), BUCC 2018 (bitext mining), LAReQA (XQuAD-R) and Mewsli-X.
+"""Ranking retrieval tasks: LAReQA (XQuAD-R) and Mewsli-X (the bitext ones, Tatoeba and BUCC 2018: ``bitext``).
 
-Schemas (``xlib.formats``: bitext, ranking, mining): Tatoeba examples are ``{"id", "source", "target"}`` pairs; the
-ranking tasks give one example per query, ``{"id", "query", "targets": [gold candidate ids], "pool":
-[{"id", "text", "context"?}]}``, where every example of a split shares the same ``pool`` list.
+Schema (``xlib.formats``: ranking): one example per query, ``{"id", "query", "targets": [gold candidate ids],
+"pool": [{"id", "text", "context"?}]}``, where every example of a split shares the same ``pool`` list.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from .common import DataFileError, DataUnavailableError, hub_split, read_json, read_jsonl, read_text_lines
+from .common import DataFileError, DataUnavailableError, read_json, read_jsonl
+from .hub import hub_split
 from .sources import cap, locate, wants_local
-
-# ------------------------------------------------------------------------------------------------ Tatoeba
-TATOEBA_CODES = {
-    "af": "afr", "ar": "ara", "bg": "bul", "bn": "ben", "de": "deu", "el": "ell", "es": "spa", "et": "est",
-    "eu": "eus", "fa": "pes", "fi": "fin", "fr": "fra", "he": "heb", "hi": "hin", "hu": "hun", "id": "ind",
-    "it": "ita", "ja": "jpn", "jv": "jav", "ka": "kat", "kk": "kaz", "ko": "kor", "ml": "mal", "mr": "mar",
-    "nl": "nld", "pt": "por", "ru": "rus", "sw": "swh", "ta": "tam", "te": "tel", "th": "tha", "tl": "tgl",
-    "tr": "tur", "ur": "urd", "vi": "vie", "zh": "cmn", "az": "aze", "lt": "lit", "pl": "pol", "uk": "ukr",
-    "ro": "ron",
-}
-TATOEBA_NOT_ON_HUB = ("az", "lt", "pl", "uk", "ro")
-TATOEBA_HINT = ("put LASER's data/tatoeba/v1 files tatoeba.<xxx>-eng.<xxx> and tatoeba.<xxx>-eng.eng "
-                "(github.com/facebookresearch/LASER; ISO 639-3 codes, e.g. deu) under <data_dir>/tatoeba/")
-
-
-def load_tatoeba(spec, split, language, data_dir=None, data_files=None, sizes=None, **_ignored) -> list[dict]:
-    """Return the Tatoeba pairs of ``language`` (source) and English (target); line i translates line i."""
-    if split not in ("dev", "test"):
-        raise ValueError(f"task {spec.name!r} has only test pairs (no training data); got split {split!r}")
-    code = TATOEBA_CODES.get(language)
-    if code is None:
-        raise ValueError(f"task {spec.name!r} has no language {language!r}; expected one of {', '.join(TATOEBA_CODES)}")
-    local = wants_local(spec.name, data_dir, data_files)
-    if local is None:
-        if language in TATOEBA_NOT_ON_HUB:
-            raise DataUnavailableError(f"task {spec.name!r}: {language} ({code}) is not in the hub copy "
-                                       f"google/xtreme; {TATOEBA_HINT}")
-        rows = hub_split("google/xtreme", f"tatoeba.{code}", "validation", spec.name, TATOEBA_HINT)
-        out = [{"id": f"{language}-{i}", "source": r["source_sentence"], "target": r["target_sentence"]}
-               for i, r in enumerate(rows)]
-        return cap(out, split, sizes)
-    src = locate(spec.name, "source", local, data_files, [f"tatoeba.{code}-eng.{code}", f"v1/tatoeba.{code}-eng.{code}"],
-                 language)
-    eng = locate(spec.name, "english", local, data_files, [f"tatoeba.{code}-eng.eng", f"v1/tatoeba.{code}-eng.eng"],
-                 language)
-    xs, ys = read_text_lines(src), read_text_lines(eng)
-    while xs and not xs[-1].strip():
-        xs.pop()
-    while ys and not ys[-1].strip():
-        ys.pop()
-    if len(xs) != len(ys):
-        raise DataFileError(eng, None, f"as many lines as {src} ({len(xs)}): line i translates line i",
-                            f"{len(ys)} lines")
-    out = [{"id": f"{language}-{i}", "source": x, "target": y} for i, (x, y) in enumerate(zip(xs, ys))]
-    return cap(out, split, sizes)
-
-
-# ------------------------------------------------------------------------------------------------ BUCC 2018
-BUCC_HINT = ("unpack bucc2018-<lang>-en.sample-gold.tar.bz2 (XTREME's dev split) and "
-             "bucc2018-<lang>-en.training-gold.tar.bz2 (XTREME's test split) from comparable.limsi.fr/bucc2018 "
-             "under <data_dir>/bucc2018/ (<lang>-en/<lang>-en.{sample,training}.{<lang>,en,gold})")
-# XTREME's split names for BUCC's archives (scripts/download_data.sh renames sample -> dev, training -> test):
-# the file stems each split is read from, raw BUCC names first, then XTREME's renamed copies.
-BUCC_FILES = {"dev": ("sample", "dev"), "test": ("training", "test")}
-
-
-def _id_lines(path) -> list[tuple[str, str]]:
-    out = []
-    for number, line in enumerate(read_text_lines(path), start=1):
-        if not line.strip():
-            continue
-        parts = line.split("\t", 1)
-        if len(parts) != 2 or not parts[0].strip():
-            raise DataFileError(path, number, "<sentence id><TAB><sentence>", repr(line[:60]))
-        out.append((parts[0].strip(), parts[1].strip()))
-    return out
-
-
-def load_bucc(spec, split, language, data_dir=None, data_files=None, sizes=None, **_ignored) -> list[dict]:
-    """Return BUCC 2018 ``language``-en as mining queries: each source sentence with its gold English ids.
-
-    As XTREME (``scripts/download_data.sh``, the hub's ``google/xtreme``), ``dev`` is BUCC's ``sample``
-    archive and ``test`` its ``training`` archive (:data:`BUCC_FILES`; both have public gold pairs, which
-    XTREME's own copy of the test files drops). The hub copy (google/xtreme ``bucc18.<lang>``) holds
-    only the gold pairs, so mining there has no distractor sentences: use the original files for the
-    official setting.
-    """
-    if split not in ("dev", "test"):
-        raise ValueError(f"task {spec.name!r} is not trained; expected split dev or test, got {split!r}")
-    local = wants_local(spec.name, data_dir, data_files)
-    if local is None:
-        rows = hub_split("google/xtreme", f"bucc18.{language}", {"dev": "validation", "test": "test"}[split],
-                         spec.name, BUCC_HINT)
-        src = [(f"{language}-{i:06d}", r["source_sentence"]) for i, r in enumerate(rows)]
-        trg = [(f"en-{i:06d}", r["target_sentence"]) for i, r in enumerate(rows)]
-        gold = {s: [t] for (s, _), (t, _) in zip(src, trg)}
-    else:
-        names = BUCC_FILES[split]
-        stem = lambda n: [f"{language}-en/{language}-en.{n}", f"{language}-en.{n}"]  # noqa: E731
-        src_path = locate(spec.name, "source", local, data_files, [p + f".{language}" for n in names for p in stem(n)], language)
-        base = str(src_path)[:-len(language)]
-        trg_path, gold_path = Path(base + "en"), Path(base + "gold")
-        for p in (trg_path, gold_path):
-            if not p.is_file():
-                raise DataUnavailableError(f"task {spec.name!r}: {p} is missing next to {src_path} (split {split!r} "
-                                           f"needs the sentences of both sides and the gold pairs; XTREME's "
-                                           f"download_data.sh deletes the test gold); {BUCC_HINT}")
-        src, trg = _id_lines(src_path), _id_lines(trg_path)
-        gold: dict[str, list[str]] = {}
-        src_ids, trg_ids = {s for s, _ in src}, {t for t, _ in trg}
-        for number, line in enumerate(read_text_lines(gold_path), start=1):
-            if not line.strip():
-                continue
-            parts = line.strip().split("\t")
-            if len(parts) != 2 or parts[0] not in src_ids or parts[1] not in trg_ids:
-                raise DataFileError(gold_path, number, f"<{language} id><TAB><en id> of sentences in the corpus",
-                                    repr(line[:60]))
-            gold.setdefault(parts[0], []).append(parts[1])
-    pool = [{"id": t, "text": text} for t, text in trg]
-    out = [{"id": s, "query": text, "targets": gold.get(s, []), "pool": pool} for s, text in src]
-    return cap(out, split, sizes)
 
 
 # ------------------------------------------------------------------------------------------------ LAReQA
 LAREQA_LANGUAGES = ("ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh")
 LAREQA_URL = "https://raw.githubusercontent.com/google-research-datasets/lareqa/master/xquad-r/{lang}.json"
-LAREQA_HINT = ("put xquad-r/<lang>.json for all 11 languages (github.com/google-research-datasets/lareqa; the hub "
-               "copy xquad_r drops the sentence breaks the candidate pool needs) under <data_dir>/lareqa/")
+LAREQA_HINT = (
+    "put xquad-r/<lang>.json for all 11 languages (github.com/google-research-datasets/lareqa; the hub "
+    "copy xquad_r drops the sentence breaks the candidate pool needs) under <data_dir>/lareqa/"
+)
 _POOLS: dict = {}
 
 
@@ -150,8 +41,12 @@ def lareqa_pool(docs: dict) -> tuple[list[dict], list[dict]]:
                 breaks = paragraph.get("sentence_breaks")
                 context = paragraph.get("context")
                 if not isinstance(breaks, list) or not isinstance(context, str):
-                    raise DataFileError(path, where, "a paragraph with 'context' and 'sentence_breaks' (XQuAD-R)",
-                                        "no sentence_breaks" if breaks is None else type(breaks).__name__)
+                    raise DataFileError(
+                        path,
+                        where,
+                        "a paragraph with 'context' and 'sentence_breaks' (XQuAD-R)",
+                        "no sentence_breaks" if breaks is None else type(breaks).__name__,
+                    )
                 context_id = f"{lang}_{paragraphs}"
                 sentences = [context[s:e] for s, e in breaks]
                 cands = []
@@ -164,14 +59,16 @@ def lareqa_pool(docs: dict) -> tuple[list[dict], list[dict]]:
                 for q, qa in enumerate(paragraph.get("qas", [])):
                     answers = qa.get("answers") or []
                     if len(answers) != 1:
-                        raise DataFileError(path, f"{where}.qas[{q}]", "exactly one answer (XQuAD-R)",
-                                            f"{len(answers)} answers")
+                        raise DataFileError(
+                            path, f"{where}.qas[{q}]", "exactly one answer (XQuAD-R)", f"{len(answers)} answers"
+                        )
                     start = answers[0]["answer_start"]
                     sentence = next((context[s:e] for s, e in breaks if s <= start < e), None)
                     if not sentence:
                         continue  # the official loader skips answers outside every sentence
-                    questions.append({"id": f"{qa['id']}_{lang}", "query": qa["question"], "xling_id": qa["id"],
-                                      "language": lang})
+                    questions.append(
+                        {"id": f"{qa['id']}_{lang}", "query": qa["question"], "xling_id": qa["id"], "language": lang}
+                    )
                     for cand in cands:
                         if cand["text"] == sentence:
                             gold.setdefault(qa["id"], set()).add(cand["id"])
@@ -208,8 +105,14 @@ def squad_retrieval_examples(examples: list[dict]) -> list[dict]:
         start = e["answers"]["answer_start"][0]
         span = next(((s, t) for s, t in sentence_spans(e["context"]) if s <= start < t), None)
         if span is not None:
-            out.append({"id": e["id"], "query": e["question"], "positive": e["context"][span[0]:span[1]],
-                        "positive_context": e["context"]})
+            out.append(
+                {
+                    "id": e["id"],
+                    "query": e["question"],
+                    "positive": e["context"][span[0] : span[1]],
+                    "positive_context": e["context"],
+                }
+            )
     return out
 
 
@@ -220,6 +123,7 @@ def load_lareqa(spec, split, language, data_dir=None, data_files=None, sizes=Non
     """
     if split == "train":
         from .qa import load_squad
+
         return cap(squad_retrieval_examples(load_squad(spec.name, "train", data_dir, data_files)), split, sizes)
     if split not in ("dev", "test"):
         raise ValueError(f"task {spec.name!r}: expected split train, dev or test, got {split!r}")
@@ -245,9 +149,11 @@ def load_lareqa(spec, split, language, data_dir=None, data_files=None, sizes=Non
 
 
 # ------------------------------------------------------------------------------------------------ Mewsli-X
-MEWSLIX_HINT = ("Mewsli-X has no official hub copy: build it with google-research/google-research "
-                "dense_representations_for_entity_retrieval/mel/get-mewsli-x.sh and put candidate_set_entities.jsonl, "
-                "wikinews_mentions-{dev,test}.jsonl and wikipedia_pairs-train.jsonl under <data_dir>/mewslix/")
+MEWSLIX_HINT = (
+    "Mewsli-X has no official hub copy: build it with google-research/google-research "
+    "dense_representations_for_entity_retrieval/mel/get-mewsli-x.sh and put candidate_set_entities.jsonl, "
+    "wikinews_mentions-{dev,test}.jsonl and wikipedia_pairs-train.jsonl under <data_dir>/mewslix/"
+)
 _MARK = re.compile(r"\{(.*?)\}")
 
 
@@ -260,21 +166,31 @@ def mewslix_query(context: dict, mention: dict, path="<mewslix>", where=None) ->
     text, span = context["text"], mention["mention_span"]
     start, end = int(span["start"]), int(span["end"])
     if text[start:end] != span["text"]:
-        raise DataFileError(path, where, f"mention_span text equal to context.text[{start}:{end}]",
-                            f"{span['text']!r} vs {text[start:end]!r}")
-    sentence = next(((int(s["start"]), int(s["end"])) for s in context.get("sentence_spans", [])
-                     if int(s["start"]) <= start < int(s["end"]) and int(s["start"]) < end <= int(s["end"])), None)
+        raise DataFileError(
+            path,
+            where,
+            f"mention_span text equal to context.text[{start}:{end}]",
+            f"{span['text']!r} vs {text[start:end]!r}",
+        )
+    sentence = next(
+        (
+            (int(s["start"]), int(s["end"]))
+            for s in context.get("sentence_spans", [])
+            if int(s["start"]) <= start < int(s["end"]) and int(s["start"]) < end <= int(s["end"])
+        ),
+        None,
+    )
     if sentence is None:
         raise DataFileError(path, where, "a mention inside one of the context's sentence_spans", f"span {start}-{end}")
-    left = _MARK.sub(r"(\1)", text[sentence[0]:start])
-    right = _MARK.sub(r"(\1)", text[end:sentence[1]])
+    left = _MARK.sub(r"(\1)", text[sentence[0] : start])
+    right = _MARK.sub(r"(\1)", text[end : sentence[1]])
     return _clean(f"{span['text']}: {left} {{ {span['text']} }} {right}")
 
 
 def entity_text(entity: dict) -> str:
     """Return an entity's description sentences joined by a space (utils_mewslix.preprocess_entity_description)."""
     desc = entity["description"]
-    return _clean(" ".join(desc[int(s["start"]):int(s["end"])] for s in entity.get("sentence_spans", [])))
+    return _clean(" ".join(desc[int(s["start"]) : int(s["end"])] for s in entity.get("sentence_spans", [])))
 
 
 def load_mewslix(spec, split, language, data_dir=None, data_files=None, sizes=None, **_ignored) -> list[dict]:
@@ -294,9 +210,13 @@ def load_mewslix(spec, split, language, data_dir=None, data_files=None, sizes=No
             cm = pair["contextual_mention"]
             if not isinstance(cm, dict) or "context" not in cm or "mention" not in cm:
                 raise DataFileError(path, number, "a contextual_mention with 'context' and 'mention'", repr(cm)[:60])
-            out.append({"id": cm["mention"].get("example_id", f"train-{number}"),
-                        "query": mewslix_query(cm["context"], cm["mention"], path, number),
-                        "positive": entity_text(pair["entity"])})
+            out.append(
+                {
+                    "id": cm["mention"].get("example_id", f"train-{number}"),
+                    "query": mewslix_query(cm["context"], cm["mention"], path, number),
+                    "positive": entity_text(pair["entity"]),
+                }
+            )
         return cap(out, split, sizes)
     cand_path = locate(spec.name, "candidates", local, data_files, ["candidate_set_entities.jsonl"])
     ment_path = locate(spec.name, split, local, data_files, [f"wikinews_mentions-{split}.jsonl"], language)
@@ -312,10 +232,21 @@ def load_mewslix(spec, split, language, data_dir=None, data_files=None, sizes=No
             continue
         for mention in record["mentions"]:
             if not mention.get("entity_id"):
-                raise DataFileError(ment_path, number, "mentions with their gold entity_id (the raw release; "
-                                    "XTREME's preprocessed test files have them removed)", "an empty entity_id")
-            out.append({"id": mention["example_id"], "query": mewslix_query(context, mention, ment_path, number),
-                        "targets": [mention["entity_id"]], "pool": pool})
+                raise DataFileError(
+                    ment_path,
+                    number,
+                    "mentions with their gold entity_id (the raw release; "
+                    "XTREME's preprocessed test files have them removed)",
+                    "an empty entity_id",
+                )
+            out.append(
+                {
+                    "id": mention["example_id"],
+                    "query": mewslix_query(context, mention, ment_path, number),
+                    "targets": [mention["entity_id"]],
+                    "pool": pool,
+                }
+            )
     if not out:
         raise DataFileError(ment_path, None, f"mentions whose context.language is {language!r}", "none")
     return cap(out, split, sizes)

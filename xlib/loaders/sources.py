@@ -11,6 +11,7 @@ Options every loader understands (all optional, passed as ``spec.load(split, lan
   a path is filled with the language code.
 - ``sizes``: ``{split: n}`` keeps the first ``n`` examples of a split (quick runs; the full data otherwise).
 """
+
 from __future__ import annotations
 
 import os
@@ -51,7 +52,7 @@ def named_file(task: str, key: str, data_files=None, lang: str | None = None) ->
 def cap(examples: list, split: str, sizes=None) -> list:
     """Return the first ``sizes[split]`` examples (all of them when no size is set for ``split``)."""
     n = (sizes or {}).get(split)
-    return examples if n is None else examples[:int(n)]
+    return examples if n is None else examples[: int(n)]
 
 
 def wants_local(task: str, data_dir=None, data_files=None, folder: str | None = None) -> Path | bool | None:
@@ -71,6 +72,8 @@ def locate(task: str, key: str, local, data_files, candidates, lang: str | None 
         for rel in candidates:
             if (local / rel).is_file():
                 return local / rel
-        raise DataUnavailableError(f"task {task!r}: no {key} file under {local}; expected one of: "
-                                   + ", ".join(str(local / c) for c in candidates))
+        raise DataUnavailableError(
+            f"task {task!r}: no {key} file under {local}; expected one of: "
+            + ", ".join(str(local / c) for c in candidates)
+        )
     raise DataUnavailableError(f"task {task!r}: data_files.{task} has no {key!r} entry")

@@ -1,8 +1,8 @@
-"""Generators of the miniature's multiple-choice tasks: mini-xcopa, mini-hellaswag, mini-cosmosqa, mini-csqa.
-"""
+"""Generators of the miniature's multiple-choice tasks: mini-xcopa, mini-hellaswag, mini-cosmosqa, mini-csqa."""
+
 from __future__ import annotations
 
-from .languages import Event, Question, State
+from .meanings import Event, Question, State
 from .realize import noun_word, say
 from .sampling import sample_event
 from .gen_common import _balanced, _other, _place_at
@@ -11,6 +11,7 @@ from .gen_common import _balanced, _other, _place_at
 # --------------------------------------------------------------------------------------------------
 # Multiple choice
 # --------------------------------------------------------------------------------------------------
+
 
 def _gen_xcopa(world, rng, lang, n):
     out = []
@@ -30,8 +31,14 @@ def _gen_xcopa(world, rng, lang, n):
             wrong_verb = rng.choice([v for v in world.verbs if world.verb_effect[v] != state])
             other = sample_event(world, rng, subject=subject, verb=wrong_verb, p_companion=0.0)
         choices = [say(world, other, lang)]
-        out.append({"context": context, "question": question,
-                    "choices": _place_at(choices, say(world, right, lang), label), "label": label})
+        out.append(
+            {
+                "context": context,
+                "question": question,
+                "choices": _place_at(choices, say(world, right, lang), label),
+                "label": label,
+            }
+        )
     return out
 
 
@@ -49,8 +56,14 @@ def _gen_hellaswag(world, rng, lang, n):
                 context = say(world, prev, lang) + " " + context
                 distractors[0] = State(prev.subject, eff)
         choices = [say(world, d, lang) for d in distractors]
-        out.append({"context": context, "question": "",
-                    "choices": _place_at(choices, say(world, State(ev.subject, eff), lang), label), "label": label})
+        out.append(
+            {
+                "context": context,
+                "question": "",
+                "choices": _place_at(choices, say(world, State(ev.subject, eff), lang), label),
+                "label": label,
+            }
+        )
     return out
 
 
@@ -76,8 +89,14 @@ def _gen_cosmosqa(world, rng, lang, n):
             distractors = [State(y, eff1), State(x, eff2), State(y, rest)]
             correct = State(y, eff2)
         choices = [say(world, d, lang) for d in distractors]
-        out.append({"context": context, "question": question,
-                    "choices": _place_at(choices, say(world, correct, lang), label), "label": label})
+        out.append(
+            {
+                "context": context,
+                "question": question,
+                "choices": _place_at(choices, say(world, correct, lang), label),
+                "label": label,
+            }
+        )
     return out
 
 
@@ -94,6 +113,12 @@ def _gen_csqa(world, rng, lang, n):
         ev = Event(rng.choice(world.persons), verb, answer)
         question = say(world, Question("what", ev), lang)
         choices = [noun_word(world, x, lang) for x in wrong]
-        out.append({"context": "", "question": question,
-                    "choices": _place_at(choices, noun_word(world, answer, lang), label), "label": label})
+        out.append(
+            {
+                "context": "",
+                "question": question,
+                "choices": _place_at(choices, noun_word(world, answer, lang), label),
+                "label": label,
+            }
+        )
     return out

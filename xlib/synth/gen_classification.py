@@ -1,11 +1,11 @@
-"""Generators of the miniature's classification tasks: NLI (mini-xnli, mini-mnli, mini-anli), SST-2, QQP.
-"""
+"""Generators of the miniature's classification tasks: NLI (mini-xnli, mini-mnli, mini-anli), SST-2, QQP."""
+
 from __future__ import annotations
 
 import random
 from dataclasses import replace
 
-from .languages import Event, Question, State
+from .meanings import Event, Question, State
 from .realize import say
 from .sampling import sample_event
 from .world import NUMBERS, World
@@ -16,11 +16,12 @@ from .gen_common import _add, _addable, _balanced, _drop, _other, _present, _sub
 # Classification
 # --------------------------------------------------------------------------------------------------
 
+
 def _nli_hypothesis(world: World, rng: random.Random, ev: Event, label: int) -> Event | None:
     """Return a hypothesis event standing in relation ``label`` to premise ``ev`` (None: not possible)."""
     # monotonicity: a positive premise entails its weaker forms (fewer modifiers), a negated one its stronger
-    weaken = (lambda e, nonempty: _drop(e, _subset(rng, _present(e), nonempty)))
-    strengthen = (lambda e, nonempty: _add(world, rng, e, _subset(rng, _addable(e), nonempty)))
+    weaken = lambda e, nonempty: _drop(e, _subset(rng, _present(e), nonempty))
+    strengthen = lambda e, nonempty: _add(world, rng, e, _subset(rng, _addable(e), nonempty))
     if label == 0:  # entailment
         if not ev.negated:
             return weaken(ev, True) if _present(ev) else None
@@ -30,8 +31,13 @@ def _nli_hypothesis(world: World, rng: random.Random, ev: Event, label: int) -> 
             return replace(strengthen(ev, False), negated=False)
         opposite = world.opposite.get(world.verb_effect[ev.verb])
         cat = world.noun_category[ev.obj] if ev.obj else None
-        alternatives = [v for v in world.verbs if opposite and world.verb_effect[v] == opposite
-                        and (cat in world.verb_objects[v] if cat else not world.transitive(v))]
+        alternatives = [
+            v
+            for v in world.verbs
+            if opposite
+            and world.verb_effect[v] == opposite
+            and (cat in world.verb_objects[v] if cat else not world.transitive(v))
+        ]
         if alternatives and rng.random() < 0.4:
             return weaken(replace(ev, verb=rng.choice(alternatives)), False)
         return replace(weaken(ev, False), negated=True)
@@ -98,8 +104,12 @@ def _gen_sst2(world, rng, lang, n):
             adj = rng.choice(pos if (want > 0) != negated else neg)
             text = say(world, State(noun, adj, negated), lang)
             if rng.random() < 0.4:
-                ev = Event(rng.choice(world.persons), rng.choice(world.verbs_for(noun)), noun,
-                           adj=rng.choice(neutral) if rng.random() < 0.5 else None)
+                ev = Event(
+                    rng.choice(world.persons),
+                    rng.choice(world.verbs_for(noun)),
+                    noun,
+                    adj=rng.choice(neutral) if rng.random() < 0.5 else None,
+                )
                 text = say(world, ev, lang) + " " + text
         else:  # an event whose object carries a polar adjective
             ev = sample_event(world, rng, verb=rng.choice(world.verbs_for(noun)), p_adj=0.0, p_negated=0.0)
@@ -109,8 +119,12 @@ def _gen_sst2(world, rng, lang, n):
     return out
 
 
-_QQP_SLOTS = {"who": ("verb", "obj"), "what": ("subject", "verb"), "where": ("subject", "verb", "obj"),
-              "how_many": ("subject", "verb", "obj")}
+_QQP_SLOTS = {
+    "who": ("verb", "obj"),
+    "what": ("subject", "verb"),
+    "where": ("subject", "verb", "obj"),
+    "how_many": ("subject", "verb", "obj"),
+}
 
 
 def _change_slot(world, rng, ev: Event, slots) -> Event:
@@ -144,16 +158,21 @@ def _gen_qqp(world, rng, lang, n):
             if rng.random() < 0.5:  # statements
                 ev = sample_event(world, rng, p_place=0.6, p_negated=0.15)
                 a = ev
-                slots = ["subject", "obj", "verb", "negated"] + [m for m in ("place", "number", "adj")
-                                                                 if getattr(ev, m) is not None]
+                slots = ["subject", "obj", "verb", "negated"] + [
+                    m for m in ("place", "number", "adj") if getattr(ev, m) is not None
+                ]
             else:  # questions
                 kind = rng.choice(("who", "what", "where", "how_many"))
                 ev = sample_event(world, rng, transitive=True, p_number=1.0 if kind == "how_many" else 0.2)
                 a = Question(kind, ev)
                 slots = list(_QQP_SLOTS[kind])
             can_front = isinstance(a, Event) and a.place is not None
-            variants = [(s, f) for s in (False, True) for f in (False, True)
-                        if (not s or _has_synonym(world, lang, ev)) and (not f or can_front)]
+            variants = [
+                (s, f)
+                for s in (False, True)
+                for f in (False, True)
+                if (not s or _has_synonym(world, lang, ev)) and (not f or can_front)
+            ]
             if label == 1 and len(variants) < 2:
                 continue
             va = rng.choice(variants)

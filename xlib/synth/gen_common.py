@@ -1,17 +1,18 @@
-"""Helpers every task generator of the miniature shares: balanced labels, subsets, meaning edits.
-"""
+"""Helpers every task generator of the miniature shares: balanced labels, subsets, meaning edits."""
+
 from __future__ import annotations
 
 import random
 from dataclasses import replace
 
-from .languages import Event
+from .meanings import Event
 from .world import NUMBERS, World
 
 
 # --------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------
+
 
 def _balanced(rng: random.Random, n: int, k: int) -> list[int]:
     labels = [i % k for i in range(n)]

@@ -1,11 +1,12 @@
 """Generators of the miniature's tagging, QA and retrieval tasks (mini-udpos, mini-panx, mini-ccg, mini-xquad,
 mini-squad, mini-tatoeba).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .languages import Event, Question, State
+from .meanings import Event, Question, State
 from .realize import realize, say
 from .sampling import sample_event
 from .world import NUMBERS
@@ -14,6 +15,7 @@ from .world import NUMBERS
 # --------------------------------------------------------------------------------------------------
 # Tagging
 # --------------------------------------------------------------------------------------------------
+
 
 def _tagging_meaning(world, rng, ner: bool = False):
     r = rng.random()
@@ -48,6 +50,7 @@ def _tagging(field: str, ner: bool = False):
             toks = realize(world, meaning, lang, front=front)
             out.append({"tokens": [t.text for t in toks], "tags": [getattr(t, field) for t in toks]})
         return out
+
     return gen
 
 
@@ -73,19 +76,26 @@ def _gen_qa(world, rng, lang, n):
                 if (verb, obj) not in pairs:
                     pairs.add((verb, obj))
                     break
-            events.append(Event(subjects[i], verb, obj,
-                                adj=rng.choice(world.adjectives) if rng.random() < 0.3 else None,
-                                number=numbers[i] if rng.random() < 0.6 else None,
-                                plural=rng.random() < 0.2,
-                                place=places[i] if rng.random() < 0.7 else None))
+            events.append(
+                Event(
+                    subjects[i],
+                    verb,
+                    obj,
+                    adj=rng.choice(world.adjectives) if rng.random() < 0.3 else None,
+                    number=numbers[i] if rng.random() < 0.6 else None,
+                    plural=rng.random() < 0.2,
+                    place=places[i] if rng.random() < 0.7 else None,
+                )
+            )
         events = [replace(e, plural=True) if e.number is not None else e for e in events]
         kind = rng.choice(("who", "where", "how_many"))
         slot = {"who": "subject", "where": "place", "how_many": "number"}[kind]
         candidates = [i for i, e in enumerate(events) if getattr(e, slot) is not None]
         if not candidates:  # give one event the missing slot (values stay distinct across events)
             i = rng.randrange(k)
-            events[i] = replace(events[i], **({"place": places[i]} if slot == "place" else
-                                              {"number": numbers[i], "plural": True}))
+            events[i] = replace(
+                events[i], **({"place": places[i]} if slot == "place" else {"number": numbers[i], "plural": True})
+            )
             candidates = [i]
         target = rng.choice(candidates)
         sentences = [realize(world, e, lang) for e in events]
@@ -98,13 +108,12 @@ def _gen_qa(world, rng, lang, n):
             if hit:
                 span.append(j)
         toks = sentences[target]
-        start = offset + sum(len(t.text) + 1 for t in toks[:span[0]])
-        text = " ".join(t.text for t in toks[span[0]:span[-1] + 1])
+        start = offset + sum(len(t.text) + 1 for t in toks[: span[0]])
+        text = " ".join(t.text for t in toks[span[0] : span[-1] + 1])
         context = " ".join(" ".join(t.text for t in s) for s in sentences)
-        assert context[start:start + len(text)] == text, (context, start, text)
+        assert context[start : start + len(text)] == text, (context, start, text)
         question = say(world, Question(kind, events[target]), lang)
-        out.append({"context": context, "question": question,
-                    "answers": {"text": [text], "answer_start": [start]}})
+        out.append({"context": context, "question": question, "answers": {"text": [text], "answer_start": [start]}})
     return out
 
 

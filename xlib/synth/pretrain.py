@@ -4,6 +4,7 @@ Both are saved with ``save_pretrained`` and loaded with ``from_pretrained`` (the
 loads ``xlm-roberta-large`` from the hub). The build is deterministic for a given configuration and
 cached under a directory named by the configuration's hash; later runs reuse it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,21 +25,21 @@ PRETRAIN_VERSION = 2  # bump when the synthetic corpus or the build changes (2: 
 class PretrainConfig:
     """Size of the synthetic corpus, tokenizer and model, and the MLM training budget."""
 
-    languages: tuple[str, ...] = ()        # empty: every synthetic language
+    languages: tuple[str, ...] = ()  # empty: every synthetic language
     sentences_per_language: int = 20000
     vocab_size: int = 4000
     hidden_size: int = 128
     num_layers: int = 4
     num_heads: int = 4
     intermediate_size: int = 512
-    max_length: int = 64                   # tokens per pretraining sequence (sentences are packed)
+    max_length: int = 64  # tokens per pretraining sequence (sentences are packed)
     steps: int = 2000
     batch_size: int = 64
     learning_rate: float = 5e-4
     warmup_ratio: float = 0.06
     mlm_probability: float = 0.15
     seed: int = 0
-    threads: int = 2                       # torch CPU threads of the build: the floats depend on it
+    threads: int = 2  # torch CPU threads of the build: the floats depend on it
 
     @classmethod
     def from_dict(cls, values: dict | None) -> "PretrainConfig":
@@ -47,7 +48,9 @@ class PretrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"unknown pretrain option(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
+            raise ValueError(
+                f"unknown pretrain option(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}"
+            )
         if "languages" in values:
             values["languages"] = tuple(values["languages"] or ())
         return cls(**values)
@@ -58,21 +61,21 @@ class PretrainConfig:
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
-
-
 def _languages(cfg: PretrainConfig) -> list[str]:
     from .languages import LANGUAGES
+
     return list(cfg.languages or LANGUAGES)
 
 
 def _documents(cfg: PretrainConfig) -> list[str]:
     """Return the monolingual corpus with consecutive sentences of one language packed into documents."""
     from .sampling import monolingual_corpus
+
     docs = []
     for lang in _languages(cfg):
         sentences = monolingual_corpus(lang, cfg.sentences_per_language, seed=cfg.seed)
         step = 4
-        docs += [" ".join(sentences[i:i + step]) for i in range(0, len(sentences), step)]
+        docs += [" ".join(sentences[i : i + step]) for i in range(0, len(sentences), step)]
     return docs
 
 
@@ -93,12 +96,28 @@ def train_tokenizer(texts: list[str], vocab_size: int):
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     proto = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(texts), model_writer=proto, vocab_size=vocab_size, model_type="unigram",
-        num_threads=1, seed_sentencepiece_size=1_000_000, input_sentence_size=0, shuffle_input_sentence=False,
-        character_coverage=1.0, max_sentencepiece_length=12, shrinking_factor=0.75,
-        normalization_rule_name="identity", add_dummy_prefix=True, split_by_whitespace=True,
-        bos_id=0, pad_id=1, eos_id=2, unk_id=3, user_defined_symbols=["<mask>"], hard_vocab_limit=False,
-        minloglevel=2)
+        sentence_iterator=iter(texts),
+        model_writer=proto,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        num_threads=1,
+        seed_sentencepiece_size=1_000_000,
+        input_sentence_size=0,
+        shuffle_input_sentence=False,
+        character_coverage=1.0,
+        max_sentencepiece_length=12,
+        shrinking_factor=0.75,
+        normalization_rule_name="identity",
+        add_dummy_prefix=True,
+        split_by_whitespace=True,
+        bos_id=0,
+        pad_id=1,
+        eos_id=2,
+        unk_id=3,
+        user_defined_symbols=["<mask>"],
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
     model = spm.SentencePieceProcessor(model_proto=proto.getvalue())
     vocab = [(model.id_to_piece(i), float(model.get_score(i))) for i in range(model.get_piece_size())]
     if [p for p, _ in vocab[:5]] != specials:
@@ -127,8 +146,14 @@ def _build(cfg: PretrainConfig, out_dir: Path, log) -> dict:
     """Return :func:`build`'s summary; the caller has pinned torch's threads to ``cfg.threads``."""
     from datasets import Dataset
     from datasets.utils.logging import disable_progress_bar
-    from transformers import (DataCollatorForLanguageModeling, Trainer, TrainingArguments,
-                              XLMRobertaConfig, XLMRobertaForMaskedLM, set_seed)
+    from transformers import (
+        DataCollatorForLanguageModeling,
+        Trainer,
+        TrainingArguments,
+        XLMRobertaConfig,
+        XLMRobertaForMaskedLM,
+        set_seed,
+    )
 
     disable_progress_bar()
     start = time.time()
@@ -137,35 +162,62 @@ def _build(cfg: PretrainConfig, out_dir: Path, log) -> dict:
     tokenizer = train_tokenizer(docs, cfg.vocab_size)
     log(f"tokenizer: {len(tokenizer)} pieces from {len(docs)} documents ({time.time() - start:.1f}s)")
     config = XLMRobertaConfig(
-        vocab_size=len(tokenizer), hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_layers,
-        num_attention_heads=cfg.num_heads, intermediate_size=cfg.intermediate_size,
-        max_position_embeddings=max(cfg.max_length, 512) + 2, type_vocab_size=1,
-        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id)
+        vocab_size=len(tokenizer),
+        hidden_size=cfg.hidden_size,
+        num_hidden_layers=cfg.num_layers,
+        num_attention_heads=cfg.num_heads,
+        intermediate_size=cfg.intermediate_size,
+        max_position_embeddings=max(cfg.max_length, 512) + 2,
+        type_vocab_size=1,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+    )
     model = XLMRobertaForMaskedLM(config)
     data = Dataset.from_dict({"text": docs}).map(
         lambda b: tokenizer(b["text"], truncation=True, max_length=cfg.max_length, return_special_tokens_mask=True),
-        batched=True, remove_columns=["text"])
+        batched=True,
+        remove_columns=["text"],
+    )
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=cfg.mlm_probability, seed=cfg.seed)
     work = Path(tempfile.mkdtemp(prefix="xlib-pretrain-"))
     args = TrainingArguments(
-        output_dir=str(work), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
-        learning_rate=cfg.learning_rate, warmup_steps=int(cfg.warmup_ratio * cfg.steps), weight_decay=0.01,
-        lr_scheduler_type="linear", logging_steps=max(1, cfg.steps // 10), save_strategy="no", report_to=[],
-        seed=cfg.seed, data_seed=cfg.seed, dataloader_num_workers=0, use_cpu=True,
-        disable_tqdm=True)
+        output_dir=str(work),
+        max_steps=cfg.steps,
+        per_device_train_batch_size=cfg.batch_size,
+        learning_rate=cfg.learning_rate,
+        warmup_steps=int(cfg.warmup_ratio * cfg.steps),
+        weight_decay=0.01,
+        lr_scheduler_type="linear",
+        logging_steps=max(1, cfg.steps // 10),
+        save_strategy="no",
+        report_to=[],
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        dataloader_num_workers=0,
+        use_cpu=True,
+        disable_tqdm=True,
+    )
     trainer = Trainer(model=model, args=args, train_dataset=data, data_collator=collator)
     result = trainer.train()
     shutil.rmtree(work, ignore_errors=True)
     losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
     model.save_pretrained(out_dir, safe_serialization=True)
     tokenizer.save_pretrained(out_dir)
-    summary = {"config": asdict(cfg), "key": cfg.key(), "documents": len(docs), "losses": losses,
-               "train_loss": result.training_loss, "parameters": sum(p.numel() for p in model.parameters()),
-               "seconds": time.time() - start}
+    summary = {
+        "config": asdict(cfg),
+        "key": cfg.key(),
+        "documents": len(docs),
+        "losses": losses,
+        "train_loss": result.training_loss,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "seconds": time.time() - start,
+    }
     (out_dir / "pretrain.json").write_text(json.dumps(summary, indent=1))
-    log(f"pretrained {summary['parameters']:,} parameters in {summary['seconds']:.0f}s; "
-        f"MLM loss {losses[0] if losses else float('nan'):.2f} -> {losses[-1] if losses else float('nan'):.2f}")
+    log(
+        f"pretrained {summary['parameters']:,} parameters in {summary['seconds']:.0f}s; "
+        f"MLM loss {losses[0] if losses else float('nan'):.2f} -> {losses[-1] if losses else float('nan'):.2f}"
+    )
     return summary
 
 

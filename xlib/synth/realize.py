@@ -1,12 +1,13 @@
-"""Realising a meaning in one synthetic language: word order, morphology, function words, script.
-"""
+"""Realising a meaning in one synthetic language: word order, morphology, function words, script."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
 
-from .languages import (_CYR_END, _GRAMMAR, _GRK_END, QUESTION_KINDS, Event, Meaning, Question, State, Token,
-                        _check_lang)
+from .grammars import _CYR_END, _GRAMMAR, _GRK_END
+from .languages import _check_lang
+from .meanings import QUESTION_KINDS, Event, Meaning, Question, State, Token
 from .world import World
 
 
@@ -36,8 +37,8 @@ def _translit_word(word: str, script: str) -> str:
     low, out, i = word.lower(), [], 0
     while i < len(low):
         for size in (4, 3, 2):
-            if low[i:i + size] in digraphs:
-                out.append(digraphs[low[i:i + size]])
+            if low[i : i + size] in digraphs:
+                out.append(digraphs[low[i : i + size]])
                 i += size
                 break
         else:
@@ -54,6 +55,7 @@ def _translit_word(word: str, script: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # Realisation
 # --------------------------------------------------------------------------------------------------
+
 
 def _tok(text, upos, ccg, ner="O") -> Token:
     return Token(text, upos, ner, ccg)
@@ -77,8 +79,10 @@ class _Realizer:
         parts = self.w.names[cid]
         if len(parts) == 1:
             return [_tok(parts[0], "PROPN", "NP", f"B-{t}")]
-        return [_tok(p, "PROPN", "N/N" if i < len(parts) - 1 else "N", f"{'B' if i == 0 else 'I'}-{t}")
-                for i, p in enumerate(parts)]
+        return [
+            _tok(p, "PROPN", "N/N" if i < len(parts) - 1 else "N", f"{'B' if i == 0 else 'I'}-{t}")
+            for i, p in enumerate(parts)
+        ]
 
     def number(self, k: int) -> Token:
         text = self.w.number_words[self.lang][k] if self.lang in self.w.number_words else str(k)
@@ -112,8 +116,9 @@ class _Realizer:
             d = d + _GRK_END[cls][(case, plural)]
         return _tok(d, "DET", "NP/N")
 
-    def np(self, noun: str, case: str, adj: str | None = None, number: int | None = None,
-           plural: bool = False) -> list[Token]:
+    def np(
+        self, noun: str, case: str, adj: str | None = None, number: int | None = None, plural: bool = False
+    ) -> list[Token]:
         plural = plural or number is not None
         cls = self.w.noun_class[noun]
         out: list[Token] = []
@@ -162,8 +167,11 @@ class _Realizer:
         vtag = self.verb_ccg(tr)
         if self.lang == "en":
             if ev.negated:
-                return [_tok(self.g["do"], "AUX", "(S\\NP)/(S\\NP)"), _tok("not", "PART", "(S\\NP)\\(S\\NP)"),
-                        _tok(self.verb_form(ev.verb, pl, base=True), "VERB", vtag)]
+                return [
+                    _tok(self.g["do"], "AUX", "(S\\NP)/(S\\NP)"),
+                    _tok("not", "PART", "(S\\NP)\\(S\\NP)"),
+                    _tok(self.verb_form(ev.verb, pl, base=True), "VERB", vtag),
+                ]
             return [_tok(self.verb_form(ev.verb, pl), "VERB", vtag)]
         v = _tok(self.verb_form(ev.verb, pl, negated=ev.negated), "VERB", vtag)
         if ev.negated and self.g["neg_kind"] == "particle":
@@ -215,8 +223,7 @@ class _Realizer:
             if st.negated:
                 C.append(_tok("not", "PART", "(S[adj]\\NP)/(S[adj]\\NP)"))
             return S, C, A
-        ctag = {"SVO": "(S\\NP)/(S[adj]\\NP)", "SOV": "(S\\NP)\\(S[adj]\\NP)",
-                "VSO": "(S/(S[adj]\\NP))/NP"}[self.order]
+        ctag = {"SVO": "(S\\NP)/(S[adj]\\NP)", "SOV": "(S\\NP)\\(S[adj]\\NP)", "VSO": "(S/(S[adj]\\NP))/NP"}[self.order]
         if st.negated and self.g["neg_kind"] == "verb suffix":
             return S, [_tok(self.g["cop"] + self.g["neg"], "AUX", ctag)], A
         C = [_tok(self.g["cop"], "AUX", ctag)]
@@ -241,15 +248,22 @@ class _Realizer:
         end = ([_tok(self.g["qpart"], "PART", "S[q]\\S")] if self.g["qpart"] else []) + [_tok("?", "PUNCT", ".")]
         if q.kind == "next":
             words = self.g["next"]
-            toks = [_tok(words[0], "PRON", "S[wq]/(S\\NP)"), _tok(words[1], "VERB", "S\\NP"),
-                    _tok(words[2], "ADV", "(S\\NP)\\(S\\NP)")]
+            toks = [
+                _tok(words[0], "PRON", "S[wq]/(S\\NP)"),
+                _tok(words[1], "VERB", "S\\NP"),
+                _tok(words[2], "ADV", "(S\\NP)\\(S\\NP)"),
+            ]
             return toks + end
         if q.kind == "why":
             st = replace(q.state, negated=False)
             S, C, A = self.state_parts(st)
             if self.lang == "en":
-                return ([_tok("why", "ADV", "S[wq]/S[q]"), _tok(self.g["cop"], "AUX", "(S[q]/(S[adj]\\NP))/NP")]
-                        + S + A + end)
+                return (
+                    [_tok("why", "ADV", "S[wq]/S[q]"), _tok(self.g["cop"], "AUX", "(S[q]/(S[adj]\\NP))/NP")]
+                    + S
+                    + A
+                    + end
+                )
             W = self.wh("why", "S[wq]/S[q]" if self.g["wh_front"] else "(S\\NP)/(S\\NP)", "ADV")
             if self.g["wh_front"]:
                 return W + self.arrange_state(S, C, A) + end
@@ -267,15 +281,19 @@ class _Realizer:
             S = self.name(ev.subject)
             if q.kind == "who":
                 O = self.np(ev.obj, "acc", plural=pl) if ev.obj else []
-                return self.wh("who", "S[wq]/(S\\NP)") + [_tok(self.verb_form(ev.verb, pl), "VERB",
-                                                                self.verb_ccg(tr))] + O + end
+                return (
+                    self.wh("who", "S[wq]/(S\\NP)")
+                    + [_tok(self.verb_form(ev.verb, pl), "VERB", self.verb_ccg(tr))]
+                    + O
+                    + end
+                )
             if q.kind == "what":
                 return self.wh("what", "S[wq]/(S[q]/NP)") + [did] + S + [base] + end
             if q.kind == "where":
                 O = self.np(ev.obj, "acc", plural=pl) if ev.obj else []
                 return self.wh("where", "S[wq]/S[q]", "ADV") + [did] + S + [base] + O + end
             head = _tok(self.noun_form(ev.obj, "acc", True, False), "NOUN", "N")
-            return ([_tok("how", "ADV", "(N/N)/(N/N)"), _tok("many", "ADJ", "N/N"), head, did] + S + [base] + end)
+            return [_tok("how", "ADV", "(N/N)/(N/N)"), _tok("many", "ADJ", "N/N"), head, did] + S + [base] + end
         front = self.g["wh_front"]
         S = self.name(ev.subject)
         V = [_tok(self.verb_form(ev.verb, pl), "VERB", self.verb_ccg(tr))]

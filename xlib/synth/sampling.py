@@ -1,11 +1,12 @@
-"""Sampling meanings of the world (shared by the corpus and the tasks) and the monolingual corpora.
-"""
+"""Sampling meanings of the world (shared by the corpus and the tasks) and the monolingual corpora."""
+
 from __future__ import annotations
 
 import random
 import zlib
 
-from .languages import Event, Question, State, _check_lang
+from .languages import _check_lang
+from .meanings import Event, Question, State
 from .realize import say
 from .world import NUMBERS, World, get_world
 
@@ -14,10 +15,23 @@ from .world import NUMBERS, World, get_world
 # Sampling meanings (shared by the corpus and the tasks)
 # --------------------------------------------------------------------------------------------------
 
-def sample_event(world: World, rng: random.Random, *, subject: str | None = None, verb: str | None = None,
-                 transitive: bool | None = None, p_adj: float = 0.4, p_number: float = 0.25,
-                 p_plural: float = 0.15, p_place: float = 0.5, p_org: float = 0.3, p_companion: float = 0.15,
-                 p_negated: float = 0.0, exclude_subjects=()) -> Event:
+
+def sample_event(
+    world: World,
+    rng: random.Random,
+    *,
+    subject: str | None = None,
+    verb: str | None = None,
+    transitive: bool | None = None,
+    p_adj: float = 0.4,
+    p_number: float = 0.25,
+    p_plural: float = 0.15,
+    p_place: float = 0.5,
+    p_org: float = 0.3,
+    p_companion: float = 0.15,
+    p_negated: float = 0.0,
+    exclude_subjects=(),
+) -> Event:
     """Return a random Event that obeys the verbs' selectional preferences."""
     if verb is None:
         pool = world.verbs if transitive is None else [v for v in world.verbs if world.transitive(v) == transitive]
@@ -87,8 +101,13 @@ def monolingual_corpus(lang: str, n_sentences: int, seed: int = 0) -> list[str]:
             add(State(noun, rng.choice(world.adjectives), negated=rng.random() < 0.3), synonyms=syn)
         elif r < 0.90:  # a question followed by its answer
             kind = rng.choice(("who", "what", "where", "how_many"))
-            ev = sample_event(world, rng, transitive=True if kind in ("what", "how_many") else None,
-                              p_place=1.0 if kind == "where" else 0.5, p_number=1.0 if kind == "how_many" else 0.25)
+            ev = sample_event(
+                world,
+                rng,
+                transitive=True if kind in ("what", "how_many") else None,
+                p_place=1.0 if kind == "where" else 0.5,
+                p_number=1.0 if kind == "how_many" else 0.25,
+            )
             add(Question(kind, ev), synonyms=syn)
             add(ev, synonyms=syn)
         elif r < 0.95:  # why question, answered by the cause

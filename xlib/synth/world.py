@@ -1,6 +1,7 @@
 """The language-independent world of the miniature (concepts, nouns in categories, verbs and their
 effects) and the invented lexicons of every language: ``get_world``.
 """
+
 from __future__ import annotations
 
 import random
@@ -8,7 +9,8 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .languages import _GRAMMAR, _NAME_PHON, _PHON, LANGUAGES, WORLD_SEED
+from .grammars import _GRAMMAR, _NAME_PHON, _PHON
+from .languages import LANGUAGES, WORLD_SEED
 
 
 # --------------------------------------------------------------------------------------------------
@@ -29,43 +31,84 @@ _ALL_CATS = tuple(NOUN_CATEGORIES)
 
 # verb -> (object categories (empty: intransitive), effect state on the subject)
 VERBS: dict[str, tuple[tuple[str, ...], str]] = {
-    "eat": (("food",), "full"), "drink": (("drink",), "full"),
-    "cook": (("food",), "hungry"), "smell": (("food", "drink", "animal"), "hungry"),
-    "run": ((), "tired"), "carry": (("tool", "food", "document", "clothing"), "tired"),
-    "ride": (("vehicle", "animal"), "tired"), "drive": (("vehicle",), "tired"),
+    "eat": (("food",), "full"),
+    "drink": (("drink",), "full"),
+    "cook": (("food",), "hungry"),
+    "smell": (("food", "drink", "animal"), "hungry"),
+    "run": ((), "tired"),
+    "carry": (("tool", "food", "document", "clothing"), "tired"),
+    "ride": (("vehicle", "animal"), "tired"),
+    "drive": (("vehicle",), "tired"),
     "chase": (("animal", "vehicle"), "tired"),
-    "sleep": ((), "rested"), "sit": ((), "rested"),
+    "sleep": ((), "rested"),
+    "sit": ((), "rested"),
     "sell": (("food", "animal", "tool", "vehicle", "clothing", "document", "building"), "rich"),
     "steal": (("tool", "vehicle", "clothing", "document", "animal"), "rich"),
-    "buy": (_ALL_CATS, "poor"), "rent": (("building", "vehicle", "tool"), "poor"),
-    "find": (("tool", "clothing", "document", "animal"), "happy"), "feed": (("animal",), "happy"),
-    "dance": ((), "happy"), "sing": ((), "happy"),
+    "buy": (_ALL_CATS, "poor"),
+    "rent": (("building", "vehicle", "tool"), "poor"),
+    "find": (("tool", "clothing", "document", "animal"), "happy"),
+    "feed": (("animal",), "happy"),
+    "dance": ((), "happy"),
+    "sing": ((), "happy"),
     "lose": (("tool", "clothing", "document", "animal"), "sad"),
-    "break": (("tool", "vehicle", "building"), "sad"), "drop": (("tool", "food", "drink", "document"), "sad"),
-    "wear": (("clothing",), "warm"), "burn": (("document", "building", "tool"), "warm"),
+    "break": (("tool", "vehicle", "building"), "sad"),
+    "drop": (("tool", "food", "drink", "document"), "sad"),
+    "wear": (("clothing",), "warm"),
+    "burn": (("document", "building", "tool"), "warm"),
     "enter": (("building",), "warm"),
-    "skate": ((), "cold"), "wait": ((), "cold"),
-    "swim": ((), "wet"), "spill": (("drink",), "wet"),
-    "wash": (("clothing", "vehicle", "animal", "tool"), "clean"), "sweep": (("building",), "clean"),
-    "fix": (("tool", "vehicle", "building"), "dirty"), "paint": (("building", "vehicle"), "dirty"),
+    "skate": ((), "cold"),
+    "wait": ((), "cold"),
+    "swim": ((), "wet"),
+    "spill": (("drink",), "wet"),
+    "wash": (("clothing", "vehicle", "animal", "tool"), "clean"),
+    "sweep": (("building",), "clean"),
+    "fix": (("tool", "vehicle", "building"), "dirty"),
+    "paint": (("building", "vehicle"), "dirty"),
     "use": (("tool",), "dirty"),
-    "build": (("building", "vehicle", "tool"), "proud"), "write": (("document",), "proud"),
+    "build": (("building", "vehicle", "tool"), "proud"),
+    "write": (("document",), "proud"),
     "catch": (("animal",), "proud"),
-    "read": (("document",), "wise"), "study": (("document",), "wise"),
+    "read": (("document",), "wise"),
+    "study": (("document",), "wise"),
 }
-STATES = ("full", "hungry", "tired", "rested", "rich", "poor", "happy", "sad", "warm", "cold",
-          "clean", "dirty", "wet", "proud", "wise")
-OPPOSITE = {"full": "hungry", "tired": "rested", "rich": "poor", "happy": "sad", "warm": "cold",
-            "clean": "dirty"}
+STATES = (
+    "full",
+    "hungry",
+    "tired",
+    "rested",
+    "rich",
+    "poor",
+    "happy",
+    "sad",
+    "warm",
+    "cold",
+    "clean",
+    "dirty",
+    "wet",
+    "proud",
+    "wise",
+)
+OPPOSITE = {"full": "hungry", "tired": "rested", "rich": "poor", "happy": "sad", "warm": "cold", "clean": "dirty"}
 OPPOSITE.update({v: k for k, v in list(OPPOSITE.items())})
 # what each noun category is for (CommonsenseQA-like world knowledge); each verb takes only its category
-PURPOSE = {"food": "eat", "drink": "drink", "animal": "feed", "tool": "use", "building": "enter",
-           "vehicle": "drive", "clothing": "wear", "document": "read"}
+PURPOSE = {
+    "food": "eat",
+    "drink": "drink",
+    "animal": "feed",
+    "tool": "use",
+    "building": "enter",
+    "vehicle": "drive",
+    "clothing": "wear",
+    "document": "read",
+}
 ADJECTIVES: dict[str, int] = {
-    **{a: +1 for a in ("good", "tasty", "beautiful", "fine", "lovely", "excellent", "fresh", "nice",
-                       "pleasant", "wonderful")},
-    **{a: -1 for a in ("bad", "awful", "ugly", "rotten", "horrible", "filthy", "broken", "nasty",
-                       "terrible", "boring")},
+    **{
+        a: +1
+        for a in ("good", "tasty", "beautiful", "fine", "lovely", "excellent", "fresh", "nice", "pleasant", "wonderful")
+    },
+    **{
+        a: -1 for a in ("bad", "awful", "ugly", "rotten", "horrible", "filthy", "broken", "nasty", "terrible", "boring")
+    },
     **{a: 0 for a in ("big", "small", "red", "blue", "green", "old", "new", "long", "round", "heavy")},
 }
 NUMBERS = tuple(range(2, 21))
@@ -80,22 +123,22 @@ class World:
     persons: tuple[str, ...]
     places: tuple[str, ...]
     orgs: tuple[str, ...]
-    categories: dict          # category -> noun ids
-    noun_category: dict       # noun id -> category
-    noun_class: dict          # noun id -> grammatical class 0..2 (used by grk)
+    categories: dict  # category -> noun ids
+    noun_category: dict  # noun id -> category
+    noun_class: dict  # noun id -> grammatical class 0..2 (used by grk)
     nouns: tuple[str, ...]
     verbs: tuple[str, ...]
-    verb_objects: dict        # verb id -> accepted object categories (empty: intransitive)
-    verb_effect: dict         # verb id -> state id
-    causes: dict              # state id -> verbs that cause it (alternative causes)
+    verb_objects: dict  # verb id -> accepted object categories (empty: intransitive)
+    verb_effect: dict  # verb id -> state id
+    causes: dict  # state id -> verbs that cause it (alternative causes)
     states: tuple[str, ...]
-    opposite: dict            # state id -> opposite state id
+    opposite: dict  # state id -> opposite state id
     adjectives: tuple[str, ...]
-    polarity: dict            # adjective id -> -1/0/+1
-    purpose: dict             # category -> characteristic verb
-    names: dict               # person/place/org id -> tuple of Latin tokens (shared strings)
-    lexicon: dict             # lang -> concept id -> tuple of Latin forms ([1] = synonym, if any)
-    number_words: dict        # lang -> number -> Latin word (languages that write numbers as words)
+    polarity: dict  # adjective id -> -1/0/+1
+    purpose: dict  # category -> characteristic verb
+    names: dict  # person/place/org id -> tuple of Latin tokens (shared strings)
+    lexicon: dict  # lang -> concept id -> tuple of Latin forms ([1] = synonym, if any)
+    number_words: dict  # lang -> number -> Latin word (languages that write numbers as words)
 
     def transitive(self, verb: str) -> bool:
         """Return whether ``verb`` takes an object."""
@@ -113,7 +156,6 @@ class World:
     def entity_type(self, cid: str) -> str:
         """Return the NER type of a name id: PER, LOC or ORG."""
         return {"P": "PER", "L": "LOC", "O": "ORG"}[cid[0]]
-
 
 
 def _function_words() -> set[str]:
@@ -192,14 +234,27 @@ def build_world(seed: int = WORLD_SEED) -> World:
     categories = {c: tuple(ns) for c, ns in NOUN_CATEGORIES.items()}
     crng = random.Random(zlib.crc32(f"xlib-synth-classes|{seed}".encode()))
     return World(
-        seed=seed, persons=persons, places=places, orgs=orgs, categories=categories,
+        seed=seed,
+        persons=persons,
+        places=places,
+        orgs=orgs,
+        categories=categories,
         noun_category={n: c for c, ns in categories.items() for n in ns},
-        noun_class={n: crng.randrange(3) for n in nouns}, nouns=nouns, verbs=tuple(VERBS),
+        noun_class={n: crng.randrange(3) for n in nouns},
+        nouns=nouns,
+        verbs=tuple(VERBS),
         verb_objects={v: cats for v, (cats, _) in VERBS.items()},
         verb_effect={v: eff for v, (_, eff) in VERBS.items()},
         causes={s: tuple(v for v, (_, e) in VERBS.items() if e == s) for s in STATES},
-        states=STATES, opposite=dict(OPPOSITE), adjectives=tuple(ADJECTIVES), polarity=dict(ADJECTIVES),
-        purpose=dict(PURPOSE), names=names, lexicon=lexicon, number_words=number_words)
+        states=STATES,
+        opposite=dict(OPPOSITE),
+        adjectives=tuple(ADJECTIVES),
+        polarity=dict(ADJECTIVES),
+        purpose=dict(PURPOSE),
+        names=names,
+        lexicon=lexicon,
+        number_words=number_words,
+    )
 
 
 def get_world() -> World:

@@ -1,4 +1,5 @@
 """Registry of task specifications: target, intermediate and synthetic tasks all register here."""
+
 from __future__ import annotations
 
 from .spec import _REGISTRY, TaskSpec, register

@@ -21,6 +21,8 @@ class TaskSpec:
     # what split "validation" (the per-language dev sets, a params file's eval_split) reads: "dev", or
     # "test" for tasks with one split (XQuAD, Tatoeba), or "validation" where the loader reads it itself (MLQA)
     validation_split: str = "dev"
+    # the splits the task's data has (the miniature: the splits its generator serves); empty: not declared
+    splits: tuple[str, ...] = ()
     mirrors: str = ""  # the real task a synthetic task stands in for
     category: str = ""  # XTREME-R category: classification, structured, qa, retrieval
     trains: bool = True  # False: evaluated from the encoder without target training
