@@ -7,6 +7,9 @@ and prints its English test score and zero-shot mean (six languages), raw and no
 ``tools/miniature_checks.py`` does. ``--target-json`` overrides every target's hyperparameters
 (e.g. '{"mini-xnli": {"max_steps": 400}}'); ``--positive STEPS`` also trains translate-train's
 phase (ii) for STEPS steps and then mini-xnli, and prints its zero-shot gain over the baseline's.
+``--train-language LANG`` trains each target on LANG's training set instead of English (the same
+meanings and labels: the synthetic train split is parallel), to compare how well a task is learnt
+in a language itself with how well it transfers there from English.
 One torch thread; one seed: a probe for choosing settings, not a result.
 """
 
@@ -40,21 +43,47 @@ def headline(task: str, rows: list) -> dict:
     return out
 
 
-def score(task: str, encoder: str, params: dict, seed: int, extra: dict) -> float:
-    """Train and test ``task`` from ``encoder``; print and return its zero-shot mean (raw)."""
+def trained_in(task: str, language: str) -> str:
+    """Register (once) and return a copy of synthetic ``task`` that trains on ``language``'s train split."""
+    from dataclasses import replace
+
+    from xlib.tasks import get_task
+    from xlib.tasks.spec import register
+    from xlib.tasks.synthetic import load_synthetic
+
+    name = f"{task}@{language}"
+    base = get_task(task)
+    if not base.name.startswith("mini-"):
+        raise SystemExit(f"--train-language: {task!r} is not a synthetic (mini-*) task")
+    register(
+        replace(
+            base,
+            name=name,
+            train_language=language,
+            loader=lambda spec, split, lang, **kw: load_synthetic(base, split, lang, **kw),
+        )
+    )
+    return name
+
+
+def score(task: str, encoder: str, params: dict, seed: int, extra: dict, train_language: str = "en") -> float:
+    """Train and test ``task`` from ``encoder``; print and return its mean over the languages but the training one."""
     from xlib import pipeline
 
     hparams = {**params["target"], **params.get("target_overrides", {}).get(task, {}), **extra.get(task, {})}
     start = time.time()
-    report = pipeline.run_target(task, encoder, hparams, seed=seed, data=params["data"])
+    name = task if train_language == "en" else trained_in(task, train_language)
+    report = pipeline.run_target(name, encoder, hparams, seed=seed, data=params["data"])
     scores = headline(task, report["rows"])
-    zs = [v for lang, v in scores.items() if lang != "en"]
+    zs = [v for lang, v in scores.items() if lang != train_language]
     zs_mean = sum(zs) / len(zs)
     losses = [round(e["loss"], 3) for e in report["log"] if "loss" in e]
+    own = scores.get(train_language, float("nan"))  # bitext search has no English test language
     print(
-        f"{task} seed {seed}: en {scores['en']:.1f} (norm {normalised(task, scores['en']):.2f}) | zero-shot "
+        f"{task} seed {seed}, trained in {train_language}: {train_language} {own:.1f} "
+        f"(norm {normalised(task, own):.2f}) | other languages "
         f"{zs_mean:.1f} (norm {normalised(task, zs_mean):.2f}) | "
-        + " ".join(f"{l} {v:.1f}" for l, v in scores.items() if l != "en")
+        + " ".join(f"{l} {v:.1f}" for l, v in scores.items() if l != train_language)
         + f" | loss {losses[:1]}..{losses[-3:]} | {time.time() - start:.0f}s",
         flush=True,
     )
@@ -78,6 +107,7 @@ def main() -> None:
     ap.add_argument("--positive", type=int, default=0)
     ap.add_argument("--intermediate-json", default="{}")
     ap.add_argument("--params", default=str(ROOT / "params" / "miniature.yaml"))
+    ap.add_argument("--train-language", default="en")
     args = ap.parse_args()
     torch.set_num_threads(1)
     params = load_params(args.params)
@@ -85,7 +115,7 @@ def main() -> None:
     extra = json.loads(args.target_json)
     base = {}
     for task in [t for t in args.targets.split(",") if t]:
-        base[task] = score(task, model, params, args.seed, extra)
+        base[task] = score(task, model, params, args.seed, extra, args.train_language)
     if args.positive:
         condition = params["conditions"]["translate-train"]
         out = tempfile.mkdtemp(prefix="xlib-probe-")

@@ -40,6 +40,9 @@ class PretrainConfig:
     mlm_probability: float = 0.15
     seed: int = 0
     threads: int = 2  # torch CPU threads of the build: the floats depend on it
+    # extra code-switched documents per non-English language, as a fraction of its own documents, in each
+    # direction (its sentences with English words; English sentences with its words): xlib/synth/code_switch.py
+    code_switch_fraction: float = 0.0
 
     @classmethod
     def from_dict(cls, values: dict | None) -> "PretrainConfig":
@@ -57,7 +60,10 @@ class PretrainConfig:
 
     def key(self) -> str:
         """Return a short hash naming this configuration's cache directory."""
-        blob = json.dumps({"v": PRETRAIN_VERSION, **asdict(self)}, sort_keys=True)
+        values = asdict(self)
+        if not values["code_switch_fraction"]:  # off: the hash of the settings from before the option
+            del values["code_switch_fraction"]
+        blob = json.dumps({"v": PRETRAIN_VERSION, **values}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
@@ -68,14 +74,26 @@ def _languages(cfg: PretrainConfig) -> list[str]:
 
 
 def _documents(cfg: PretrainConfig) -> list[str]:
-    """Return the monolingual corpus with consecutive sentences of one language packed into documents."""
+    """Return the monolingual corpus with consecutive sentences of one language packed into documents.
+
+    With ``code_switch_fraction`` > 0, each non-English language also adds that fraction of its
+    documents code-switched into English and as many English documents (an English stream of their
+    own) code-switched into the language.
+    """
+    from .code_switch import code_switched
     from .sampling import monolingual_corpus
 
     docs = []
-    for lang in _languages(cfg):
+    languages = _languages(cfg)
+    for lang in languages:
         sentences = monolingual_corpus(lang, cfg.sentences_per_language, seed=cfg.seed)
         step = 4
         docs += [" ".join(sentences[i : i + step]) for i in range(0, len(sentences), step)]
+        if lang != "en" and cfg.code_switch_fraction:
+            n = round(cfg.code_switch_fraction * len(sentences) / step)
+            docs += code_switched(lang, sentences[: n * step], "en", step, cfg.seed)
+            english = monolingual_corpus("en", n * step, seed=cfg.seed + 1000 + languages.index(lang))
+            docs += code_switched("en", english, lang, step, cfg.seed)
     return docs
 
 

@@ -1,0 +1,41 @@
+"""Code-switched pretraining documents (PretrainConfig.code_switch_fraction): off by default, seeded, real switches."""
+
+from xlib.synth.code_switch import code_switched
+from xlib.synth.pretrain import PretrainConfig, _documents
+from xlib.synth.sampling import monolingual_corpus
+from xlib.synth.world import get_world
+
+SMALL = dict(sentences_per_language=40, languages=["en", "sva", "cyr"])
+
+
+def test_off_by_default_and_the_settings_hash_is_unchanged():
+    off = PretrainConfig.from_dict(SMALL)
+    assert off.code_switch_fraction == 0.0
+    assert len(_documents(off)) == 3 * 10
+    on = PretrainConfig.from_dict({**SMALL, "code_switch_fraction": 0.5})
+    assert on.key() != off.key()
+    # 5 documents per direction for each of the two non-English languages
+    assert len(_documents(on)) == 3 * 10 + 2 * 2 * 5
+    assert _documents(on) == _documents(on)
+
+
+def test_switched_words_are_the_other_languages_words_for_the_same_concept():
+    world = get_world()
+    sentences = monolingual_corpus("sva", 200)
+    switched = " ".join(code_switched("sva", sentences, "en", 4, seed=0)).split()
+    original = " ".join(sentences).split()
+    assert len(switched) == len(original)  # word for word
+    english = {forms[0]: concept for concept, forms in world.lexicon["en"].items()}
+    sva = {form: concept for concept, forms in world.lexicon["sva"].items() for form in forms}
+    changed = [(a, b) for a, b in zip(original, switched) if a != b]
+    assert len(changed) > 50
+    assert all(sva[a] == english[b] for a, b in changed)
+    # about half of the switchable words switch
+    switchable = sum(1 for w in original if w in sva)
+    assert 0.35 < len(changed) / switchable < 0.65
+    assert code_switched("sva", sentences, "en", 4, seed=1) != code_switched("sva", sentences, "en", 4, seed=0)
+
+
+def test_other_scripts_switch_in_their_own_script():
+    cyr = " ".join(code_switched("en", monolingual_corpus("en", 100), "cyr", 4, seed=0))
+    assert any("\u0400" <= ch <= "\u04ff" for ch in cyr)  # Cyrillic words inside English text

@@ -1,0 +1,47 @@
+"""The miniature's diagnostic tools: the surface-difference shortcut baseline and the probe's training language."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools.miniature_probe import trained_in  # noqa: E402
+from tools.nli_surface_baseline import difference, lookup_accuracy  # noqa: E402
+
+from xlib.synth.tasks import generate  # noqa: E402
+from xlib.tasks import get_task  # noqa: E402
+from xlib.tasks.spec import _REGISTRY  # noqa: E402
+
+
+def pair(text, text_pair, label):
+    return {"text": text, "text_pair": text_pair, "label": label}
+
+
+def test_difference_counts_tokens_as_multisets():
+    assert difference(pair("a b b c .", "a b c d e .", 0)) == (1, 2)
+    assert difference(pair("x y .", "x y .", 0)) == (0, 0)
+
+
+def test_lookup_learns_a_deterministic_rule_and_misses_unseen_values():
+    train = [pair("a b .", "a .", 0), pair("a b .", "a b c .", 1), pair("c d .", "c .", 0)]
+    assert lookup_accuracy(train, [pair("e f .", "e .", 0), pair("e .", "e g .", 1)]) == 100.0
+    assert lookup_accuracy(train, [pair("e f g .", "e .", 0)]) == 0.0  # (2, 0) never seen in training
+
+
+def test_the_shortcut_beats_chance_on_mini_xnli_in_every_language():
+    # a floor for models that compare the two sentences: far above the 33.3% chance in every language
+    for lang in get_task("mini-xnli").languages:
+        train = generate("mini-xnli", "train", lang, 600)
+        test = generate("mini-xnli", "test", lang, 90)
+        assert lookup_accuracy(train, test) > 50.0, lang
+
+
+def test_probe_trains_a_synthetic_target_in_another_language():
+    name = trained_in("mini-xnli", "sva")
+    try:
+        spec = get_task(name)
+        assert spec.train_language == "sva" and spec.languages == get_task("mini-xnli").languages
+        assert spec.load("train", "sva", sizes={"train": 5}) == generate("mini-xnli", "train", "sva", 5)
+        assert spec.load("test", "en", sizes={"test": 3}) == generate("mini-xnli", "test", "en", 3)
+    finally:
+        _REGISTRY.pop(name, None)  # other tests walk the registry
