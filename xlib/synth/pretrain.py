@@ -43,6 +43,9 @@ class PretrainConfig:
     # extra code-switched documents per non-English language, as a fraction of its own documents, in each
     # direction (its sentences with English words; English sentences with its words): xlib/synth/code_switch.py
     code_switch_fraction: float = 0.0
+    # extra documents of near-repeats per language (a sentence, then a copy with one edit), as a fraction of
+    # its own documents: xlib/synth/edit_pairs.py
+    edit_pair_fraction: float = 0.0
 
     @classmethod
     def from_dict(cls, values: dict | None) -> "PretrainConfig":
@@ -61,8 +64,9 @@ class PretrainConfig:
     def key(self) -> str:
         """Return a short hash naming this configuration's cache directory."""
         values = asdict(self)
-        if not values["code_switch_fraction"]:  # off: the hash of the settings from before the option
-            del values["code_switch_fraction"]
+        for option in ("code_switch_fraction", "edit_pair_fraction"):
+            if not values[option]:  # off: the hash of the settings from before the option
+                del values[option]
         blob = json.dumps({"v": PRETRAIN_VERSION, **values}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
@@ -81,6 +85,7 @@ def _documents(cfg: PretrainConfig) -> list[str]:
     own) code-switched into the language.
     """
     from .code_switch import code_switched
+    from .edit_pairs import edit_pair_documents
     from .sampling import monolingual_corpus
 
     docs = []
@@ -94,6 +99,8 @@ def _documents(cfg: PretrainConfig) -> list[str]:
             docs += code_switched(lang, sentences[: n * step], "en", step, cfg.seed)
             english = monolingual_corpus("en", n * step, seed=cfg.seed + 1000 + languages.index(lang))
             docs += code_switched("en", english, lang, step, cfg.seed)
+        if cfg.edit_pair_fraction:
+            docs += edit_pair_documents(lang, round(cfg.edit_pair_fraction * len(sentences) / step), cfg.seed)
     return docs
 
 

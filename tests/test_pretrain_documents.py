@@ -1,4 +1,4 @@
-"""Code-switched pretraining documents (PretrainConfig.code_switch_fraction): off by default, seeded, real switches."""
+"""Optional pretraining documents (code-switched, near-repeats): off by default, seeded, what they claim to be."""
 
 from xlib.synth.code_switch import code_switched
 from xlib.synth.pretrain import PretrainConfig, _documents
@@ -39,3 +39,19 @@ def test_switched_words_are_the_other_languages_words_for_the_same_concept():
 def test_other_scripts_switch_in_their_own_script():
     cyr = " ".join(code_switched("en", monolingual_corpus("en", 100), "cyr", 4, seed=0))
     assert any("\u0400" <= ch <= "\u04ff" for ch in cyr)  # Cyrillic words inside English text
+
+
+def test_edit_pairs_are_near_repeats_in_the_language():
+    from xlib.synth.edit_pairs import edit_pair_documents
+
+    on = PretrainConfig.from_dict({**SMALL, "edit_pair_fraction": 0.5})
+    assert on.key() != PretrainConfig.from_dict(SMALL).key()
+    assert len(_documents(on)) == 3 * 10 + 3 * 5  # every language, English included
+    docs = edit_pair_documents("sva", 30, seed=0)
+    assert docs == edit_pair_documents("sva", 30, seed=0) != edit_pair_documents("sva", 30, seed=1)
+    for doc in docs:
+        sentences = [s.strip() + " ." for s in doc.split(" .") if s.strip()]
+        assert len(sentences) == 4
+        for a, b in (sentences[:2], sentences[2:]):
+            shared = set(a.split()) & set(b.split())
+            assert a != b and len(shared) >= 2, (a, b)
