@@ -8,7 +8,7 @@ reports); sources, sizes and versions: ``docs/intermediate.md``.
 
 from __future__ import annotations
 
-from .spec import TaskSpec, register
+from .spec import TaskSpec, english_intermediate, register
 from ..loaders import ccgbank
 from ..loaders import intermediate as L
 from ..loaders import intermediate_hub as H
@@ -162,17 +162,7 @@ INTERMEDIATE_TASKS: list[str] = []  # in the order declared below (Phang et al.'
 def _intermediate(name: str, **facts) -> TaskSpec:
     """Register the English intermediate task ``name``: the facts every one shares, then its own ``facts``."""
     INTERMEDIATE_TASKS.append(name)
-    return register(
-        TaskSpec(
-            name=name,
-            role="intermediate",
-            languages=("en",),
-            splits=("train", "dev"),
-            eval_split="dev",
-            loader=load_intermediate,
-            **facts,
-        )
-    )
+    return register(english_intermediate(name, load_intermediate, **facts))
 
 
 # train_size: English training examples (docs/sources.md: jiant v1 task_metadata.json, commit 9325fa8c)

@@ -65,6 +65,19 @@ class TaskSpec:
         return self.loader(self, split, language, **options)
 
 
+def english_intermediate(name: str, loader: Callable, **facts) -> TaskSpec:
+    """Return the spec of English intermediate task ``name``: English train/dev, scored on dev, then its own ``facts``."""
+    return TaskSpec(
+        name=name,
+        role="intermediate",
+        languages=("en",),
+        splits=("train", "dev"),
+        eval_split="dev",
+        loader=loader,
+        **facts,
+    )
+
+
 _REGISTRY: dict[str, TaskSpec] = {}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..synth.generators import examples
 from ..synth.languages import LANGUAGES
-from .spec import _REGISTRY, TaskSpec, register
+from .spec import _REGISTRY, TaskSpec, english_intermediate, register
 
 DEFAULT_SIZES = {"train": 2000, "dev": 200, "test": 300}
 
@@ -66,17 +66,7 @@ def _mini_target(name: str, **facts) -> TaskSpec:
 
 def _mini_intermediate(name: str, **facts) -> TaskSpec:
     """Register the synthetic English intermediate task ``name``: English, train/dev, then its own ``facts``."""
-    return register(
-        TaskSpec(
-            name=name,
-            role="intermediate",
-            languages=("en",),
-            splits=("train", "dev"),
-            eval_split="dev",
-            loader=load_synthetic,
-            **facts,
-        )
-    )
+    return register(english_intermediate(name, load_synthetic, **facts))
 
 
 # ---- targets (XTREME-R formats), all seven languages ---------------------------------------------------
