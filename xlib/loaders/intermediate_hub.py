@@ -99,19 +99,3 @@ def hellaswag_rows(rows: Iterable[dict]) -> list[dict]:
             }
         )
     return out
-
-
-def squad_rows(rows: Iterable[dict]) -> list[dict]:
-    """Return QA examples from ``rajpurkar/squad`` rows (id, context, question, answers {text, answer_start})."""
-    return [
-        {
-            "id": str(r["id"]),
-            "context": r["context"],
-            "question": r["question"],
-            "answers": {
-                "text": list(r["answers"]["text"]),
-                "answer_start": [int(s) for s in r["answers"]["answer_start"]],
-            },
-        }
-        for r in rows
-    ]

@@ -29,7 +29,8 @@ TYDI_LANGUAGES = {
 }
 
 
-def _rows_to_examples(rows) -> list[dict]:
+def squad_rows(rows) -> list[dict]:
+    """Return QA examples from SQuAD-format rows (id, context, question, answers {text, answer_start})."""
     return [
         {
             "id": str(r["id"]),
@@ -52,7 +53,7 @@ def load_squad(task: str, split: str, data_dir=None, data_files=None) -> list[di
         return read_squad_json(given)
     local = task_dir("squad", data_dir)
     if local is None:
-        return _rows_to_examples(
+        return squad_rows(
             hub_split("rajpurkar/squad", None, {"train": "train", "dev": "validation"}[split], task, SQUAD_HINT)
         )
     name = {"train": "train-v1.1.json", "dev": "dev-v1.1.json"}[split]
@@ -75,7 +76,7 @@ def load_xquad(spec, split, language, data_dir=None, data_files=None, sizes=None
             rows = hub_split("google/xquad", "xquad.ro", "validation", spec.name, XQUAD_HINT)
         else:
             rows = hub_split("google/xtreme", f"XQuAD.{language}", "validation", spec.name, XQUAD_HINT)
-        out = _rows_to_examples(rows)
+        out = squad_rows(rows)
     else:
         out = read_squad_json(locate(spec.name, "test", local, data_files, [f"xquad.{language}.json"], language))
     return cap(out, split, sizes)
@@ -90,7 +91,7 @@ def load_mlqa(spec, split, language, data_dir=None, data_files=None, sizes=None,
     part = {"test": "test", "validation": "dev"}[split]
     local = wants_local(spec.name, data_dir, data_files)
     if local is None:
-        out = _rows_to_examples(
+        out = squad_rows(
             hub_split(
                 "google/xtreme",
                 f"MLQA.{language}.{language}",
@@ -124,7 +125,7 @@ def load_tydiqa(spec, split, language, data_dir=None, data_files=None, sizes=Non
         rows = hub_split(
             "google/xtreme", "tydiqa", {"train": "train", "dev": "validation"}[source], spec.name, TYDI_HINT
         )
-        out = [e for e in _rows_to_examples(rows) if e["id"].startswith(prefix)]
+        out = [e for e in squad_rows(rows) if e["id"].startswith(prefix)]
     else:
         path = locate(
             spec.name,

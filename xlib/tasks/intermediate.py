@@ -14,6 +14,7 @@ from ..loaders import intermediate as L
 from ..loaders import intermediate_hub as H
 from ..loaders.common import DataUnavailableError
 from ..loaders.hub import hub_split
+from ..loaders.qa import squad_rows
 from ..loaders.sources import cap, task_dir
 
 GLUE = "nyu-mll/glue"
@@ -81,7 +82,7 @@ HUB = {
         H.hellaswag_rows,
         {"revision": PARQUET},
     ),
-    "squad": ("rajpurkar/squad", "plain_text", {"train": "train", "dev": "validation"}, H.squad_rows, {}),
+    "squad": ("rajpurkar/squad", "plain_text", {"train": "train", "dev": "validation"}, squad_rows, {}),
 }
 for _r in ("r1", "r2", "r3"):
     HUB[f"anli-{_r}"] = ("facebook/anli", "plain_text", {"train": f"train_{_r}", "dev": f"dev_{_r}"}, H.nli_rows, {})
