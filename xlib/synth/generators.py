@@ -73,7 +73,17 @@ def examples(spec, split: str, lang: str, n: int, seed: int = 0) -> list[dict]:
         raise ValueError(f"task {task!r} has no split {split!r}; expected one of {', '.join(spec.splits)}")
     if n < 0:
         raise ValueError(f"task {task!r}: n must be >= 0, got {n}")
-    rng = random.Random(task_seed(task, split, lang, seed))
-    generated = GENERATORS[task](get_world(), rng, lang, int(n))
+    generated = realised(task, split, lang, n, seed)
     assert len(generated) == n, (task, len(generated), n)
+    return generated
+
+
+def realised(task: str, split: str, lang: str, n: int, seed: int = 0, meanings_of: str | None = None) -> list[dict]:
+    """Return ``n`` examples of ``task``/``split`` realised in ``lang``, with their ids, unchecked.
+
+    The meanings are drawn with the RNG of ``meanings_of`` (default: ``lang``): ``meanings_of="en"``
+    realises English's examples in ``lang``, example by example (translate-train).
+    """
+    rng = random.Random(task_seed(task, split, meanings_of or lang, seed))
+    generated = GENERATORS[task](get_world(), rng, lang, int(n))
     return [{"id": f"{task}-{split}-{lang}-{i}", **ex} for i, ex in enumerate(generated)]

@@ -9,13 +9,10 @@ split: a perfect "translate-train" set) holds the same meanings, labels and answ
 
 from __future__ import annotations
 
-import random
-
 from ..tasks.spec import TaskSpec
 from ..tasks.synthetic import synthetic_tasks
-from .generators import GENERATORS, examples, task_seed
+from .generators import examples, realised
 from .languages import LANGUAGES
-from .world import get_world
 
 
 def _spec(task: str) -> TaskSpec | None:
@@ -47,6 +44,4 @@ def translate(task: str, split: str, lang: str, n: int, seed: int = 0) -> list[d
         raise ValueError(f"translate: unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     if split not in spec.splits:
         raise ValueError(f"translate: task {task!r} has no split {split!r}")
-    rng = random.Random(task_seed(task, split, "en", seed))
-    translated = GENERATORS[task](get_world(), rng, lang, int(n))
-    return [{"id": f"{task}-{split}-{lang}-{i}", **ex} for i, ex in enumerate(translated)]
+    return realised(task, split, lang, n, seed, meanings_of="en")
