@@ -22,7 +22,7 @@ def test_off_by_default_and_the_settings_hash_is_unchanged():
 def test_switched_words_are_the_other_languages_words_for_the_same_concept():
     world = get_world()
     sentences = monolingual_corpus("sva", 200)
-    switched = " ".join(code_switched("sva", sentences, "en", 4, seed=0)).split()
+    switched = " ".join(code_switched("sva", sentences, "en", seed=0)).split()
     original = " ".join(sentences).split()
     assert len(switched) == len(original)  # word for word
     english = {forms[0]: concept for concept, forms in world.lexicon["en"].items()}
@@ -33,11 +33,11 @@ def test_switched_words_are_the_other_languages_words_for_the_same_concept():
     # about half of the switchable words switch
     switchable = sum(1 for w in original if w in sva)
     assert 0.35 < len(changed) / switchable < 0.65
-    assert code_switched("sva", sentences, "en", 4, seed=1) != code_switched("sva", sentences, "en", 4, seed=0)
+    assert code_switched("sva", sentences, "en", seed=1) != code_switched("sva", sentences, "en", seed=0)
 
 
 def test_other_scripts_switch_in_their_own_script():
-    cyr = " ".join(code_switched("en", monolingual_corpus("en", 100), "cyr", 4, seed=0))
+    cyr = " ".join(code_switched("en", monolingual_corpus("en", 100), "cyr", seed=0))
     assert any("\u0400" <= ch <= "\u04ff" for ch in cyr)  # Cyrillic words inside English text
 
 

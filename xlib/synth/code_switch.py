@@ -15,8 +15,8 @@ from .realize import to_script
 from .world import get_world
 
 
-def code_switched(lang: str, sentences: list[str], other: str, step: int, seed: int) -> list[str]:
-    """Return ``sentences`` of ``lang`` packed ``step`` to a document, half their uninflected content words in ``other``.
+def code_switched(lang: str, sentences: list[str], other: str, seed: int) -> list[str]:
+    """Return ``sentences`` of ``lang``, one for one, with half their uninflected content words in ``other``.
 
     A word is switched when its surface form is one of the concept's forms in ``lang``'s lexicon (in its
     script; inflected forms are left alone, so the morphologically richer languages switch fewer words);
@@ -32,8 +32,7 @@ def code_switched(lang: str, sentences: list[str], other: str, step: int, seed: 
         for form in world.lexicon[lang][concept]:
             table.setdefault(to_script(form, src), to_script(targets[0], dst))
     rng = random.Random(zlib.crc32(f"xlib-synth-code-switch|{seed}|{lang}|{other}".encode()))
-    out = [
+    return [
         " ".join(table[w] if w in table and rng.random() < 0.5 else w for w in sentence.split(" "))
         for sentence in sentences
     ]
-    return [" ".join(out[i : i + step]) for i in range(0, len(out), step)]

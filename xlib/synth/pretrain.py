@@ -82,23 +82,27 @@ def _documents(cfg: PretrainConfig) -> list[str]:
 
     With ``code_switch_fraction`` > 0, each non-English language also adds that fraction of its
     documents code-switched into English and as many English documents (an English stream of their
-    own) code-switched into the language.
+    own) code-switched into the language; with ``edit_pair_fraction`` > 0, every language adds that
+    fraction of its documents as near-repeat pairs.
     """
     from .code_switch import code_switched
     from .edit_pairs import edit_pair_documents
     from .sampling import monolingual_corpus
 
+    step = 4  # sentences per document
+
+    def pack(sentences: list[str]) -> list[str]:
+        return [" ".join(sentences[i : i + step]) for i in range(0, len(sentences), step)]
+
     docs = []
-    languages = _languages(cfg)
-    for lang in languages:
+    for index, lang in enumerate(_languages(cfg)):
         sentences = monolingual_corpus(lang, cfg.sentences_per_language, seed=cfg.seed)
-        step = 4
-        docs += [" ".join(sentences[i : i + step]) for i in range(0, len(sentences), step)]
+        docs += pack(sentences)
         if lang != "en" and cfg.code_switch_fraction:
-            n = round(cfg.code_switch_fraction * len(sentences) / step)
-            docs += code_switched(lang, sentences[: n * step], "en", step, cfg.seed)
-            english = monolingual_corpus("en", n * step, seed=cfg.seed + 1000 + languages.index(lang))
-            docs += code_switched("en", english, lang, step, cfg.seed)
+            n = round(cfg.code_switch_fraction * len(sentences) / step) * step
+            docs += pack(code_switched(lang, sentences[:n], "en", cfg.seed))
+            english = monolingual_corpus("en", n, seed=cfg.seed + 1000 + index)
+            docs += pack(code_switched("en", english, lang, cfg.seed))
         if cfg.edit_pair_fraction:
             docs += edit_pair_documents(lang, round(cfg.edit_pair_fraction * len(sentences) / step), cfg.seed)
     return docs
