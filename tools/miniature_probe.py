@@ -92,6 +92,13 @@ def score(task: str, encoder: str, params: dict, seed: int, extra: dict, train_l
     return zs_mean
 
 
+def translate_train_options(params: dict) -> dict:
+    """Return the phase-(ii) options of ``params``' translate-train condition, as the study's plan passes them."""
+    from xlib.studyconfig import Study
+
+    return Study.of(params).conditions["translate-train"].options()
+
+
 def phase2_heads(params: dict, model: str, steps: int, seed: int, extra: dict) -> dict:
     """Train translate-train's phase (ii); print and return its own head's mini-xnli test accuracy per language."""
     from xlib import pipeline
@@ -99,14 +106,14 @@ def phase2_heads(params: dict, model: str, steps: int, seed: int, extra: dict) -
     from xlib.tasks import get_task
 
     condition = params["conditions"]["translate-train"]
-    options = {"translate": condition["translate"]}
+    options = translate_train_options(params)
     start = time.time()
     shared, _, tokenizer, _, cfg = pipeline._train_tasks(
         condition["tasks"],
         model,
         train_config({**params["intermediate"], "max_steps": steps, **extra}),
         seed,
-        {**params["data"], **options},
+        params["data"],
         False,
         options,
     )
@@ -162,7 +169,8 @@ def main() -> None:
             out,
             {**params["intermediate"], "max_steps": args.positive, **json.loads(args.intermediate_json)},
             seed=args.seed,
-            data={**params["data"], "translate": condition["translate"]},
+            data=params["data"],
+            options=translate_train_options(params),  # as the study's run of the condition receives them
         )
         print(
             "phase (ii) English dev:",
