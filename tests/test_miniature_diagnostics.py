@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tools.miniature_probe import trained_in  # noqa: E402
+from tools.miniature_probe import phase2_heads, trained_in, translate_train_options  # noqa: E402
 from tools.nli_surface_baseline import difference, lookup_accuracy  # noqa: E402
 
 from xlib.synth.tasks import generate  # noqa: E402
@@ -45,3 +45,24 @@ def test_probe_trains_a_synthetic_target_in_another_language():
         assert spec.load("test", "en", sizes={"test": 3}) == generate("mini-xnli", "test", "en", 3)
     finally:
         _REGISTRY.pop(name, None)  # other tests walk the registry
+
+
+def test_probe_scores_translate_trains_own_head_in_every_language(tiny_model_dir):
+    from xlib.params import load_params
+
+    params = load_params(ROOT / "params" / "miniature.yaml")
+    params["data"] = {**params["data"], "sizes": {"train": 8, "dev": 4, "test": 6}}
+    scores = phase2_heads(params, tiny_model_dir, 2, 0, {"batch_size": 4, "max_length": 48})
+    assert sorted(scores) == sorted(get_task("mini-xnli").languages)
+    for value in scores.values():  # 6 test examples each: multiples of 100/6
+        assert 0.0 <= value <= 100.0 and round(value * 6 / 100, 6) == round(value * 6 / 100)
+
+
+def test_probe_trains_translate_train_with_the_options_the_study_passes():
+    # the probe's positive control once passed the languages in data only, so phase (ii) saw English alone
+    from xlib.params import load_params
+
+    params = load_params(ROOT / "params" / "miniature.yaml")
+    options = translate_train_options(params)
+    assert options == {"translate": params["conditions"]["translate-train"]["translate"]}
+    assert len(options["translate"]["languages"]) == 6

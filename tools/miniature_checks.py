@@ -84,5 +84,35 @@ def checks(results_csv: str | Path, log=print) -> dict:
     return out
 
 
+def corrected_tests(runs_dir, log=print, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Print and return the figures' corrected tests from the runs' kept predictions.
+
+    The same calls and settings as ``render_study_figures`` (paired bootstrap over test examples and
+    seeds, Holm): the gain of each condition on each target's zero-shot mean, and ΔMLEM per condition.
+    """
+    from xlib import significance
+
+    records = significance.load_predictions(runs_dir)
+    gains = significance.paired_gains(records, "baseline", "target", "holm", n_boot, seed)
+    log(f"\ncorrected tests (paired bootstrap over test examples and seeds, Holm over {gains['m'].iloc[0]}):")
+    for row in gains.itertuples():
+        log(
+            f"{row.condition} - baseline on {row.target}: {row.gain:+.1f} points, adjusted interval "
+            f"[{row.adj_low:+.1f}, {row.adj_high:+.1f}], p_adj {row.p_adjusted:.3f}"
+            + ("  significant" if row.significant else "")
+        )
+    deltas = significance.paired_mlem(records, "baseline", correction="holm", n_boot=n_boot, seed=seed)
+    for row in deltas.itertuples():
+        log(
+            f"ΔMLEM x100 {row.condition}: {100 * row.delta:+.1f}, adjusted interval [{100 * row.adj_low:+.1f}, "
+            f"{100 * row.adj_high:+.1f}] (Holm over {row.m}), p_adj {row.p_adjusted:.3f}"
+            + ("  significant" if row.significant else "")
+        )
+    return {"gains": gains, "mlem": deltas}
+
+
 if __name__ == "__main__":
-    checks(sys.argv[1] if len(sys.argv) > 1 else "runs/miniature/results.csv")
+    path = sys.argv[1] if len(sys.argv) > 1 else "runs/miniature/results.csv"
+    checks(path)
+    if any(Path(path).parent.glob("target--*/predictions.parquet")):  # a runs directory, not the committed copy
+        corrected_tests(Path(path).parent)

@@ -9,7 +9,9 @@ and prints its English test score and zero-shot mean (six languages), raw and no
 phase (ii) for STEPS steps and then mini-xnli, and prints its zero-shot gain over the baseline's.
 ``--train-language LANG`` trains each target on LANG's training set instead of English (the same
 meanings and labels: the synthetic train split is parallel), to compare how well a task is learnt
-in a language itself with how well it transfers there from English.
+in a language itself with how well it transfers there from English. ``--phase2-heads STEPS`` trains
+translate-train's phase (ii) for STEPS steps and scores its own mini-mnli head (which phase (iii)
+drops) on mini-xnli's test set in every language: whether phase (ii) learnt NLI in each language.
 One torch thread; one seed: a probe for choosing settings, not a result.
 """
 
@@ -90,6 +92,44 @@ def score(task: str, encoder: str, params: dict, seed: int, extra: dict, train_l
     return zs_mean
 
 
+def translate_train_options(params: dict) -> dict:
+    """Return the phase-(ii) options of ``params``' translate-train condition, as the study's plan passes them."""
+    from xlib.studyconfig import Study
+
+    return Study.of(params).conditions["translate-train"].options()
+
+
+def phase2_heads(params: dict, model: str, steps: int, seed: int, extra: dict) -> dict:
+    """Train translate-train's phase (ii); print and return its own head's mini-xnli test accuracy per language."""
+    from xlib import pipeline
+    from xlib.runconfig import train_config
+    from xlib.tasks import get_task
+
+    condition = params["conditions"]["translate-train"]
+    options = translate_train_options(params)
+    start = time.time()
+    shared, _, tokenizer, _, cfg = pipeline._train_tasks(
+        condition["tasks"],
+        model,
+        train_config({**params["intermediate"], "max_steps": steps, **extra}),
+        seed,
+        params["data"],
+        False,
+        options,
+    )
+    spec = get_task("mini-xnli")
+    head = shared.heads[condition["tasks"][0].replace(".", "_")]
+    rows = pipeline.evaluate(spec, head, tokenizer, list(spec.languages), "test", cfg.max_length, params["data"])
+    scores = {r["language"]: r["value"] for r in rows if r["metric"] == "accuracy"}
+    print(
+        f"phase (ii) head on mini-xnli test, seed {seed}, {steps} steps: "
+        + " ".join(f"{l} {v:.1f}" for l, v in scores.items())
+        + f" | {time.time() - start:.0f}s",
+        flush=True,
+    )
+    return scores
+
+
 def main() -> None:
     """Parse the options and run the probe."""
     import torch
@@ -106,6 +146,7 @@ def main() -> None:
     ap.add_argument("--target-json", default="{}")
     ap.add_argument("--positive", type=int, default=0)
     ap.add_argument("--intermediate-json", default="{}")
+    ap.add_argument("--phase2-heads", type=int, default=0)
     ap.add_argument("--params", default=str(ROOT / "params" / "miniature.yaml"))
     ap.add_argument("--train-language", default="en")
     args = ap.parse_args()
@@ -116,6 +157,8 @@ def main() -> None:
     base = {}
     for task in [t for t in args.targets.split(",") if t]:
         base[task] = score(task, model, params, args.seed, extra, args.train_language)
+    if args.phase2_heads:
+        phase2_heads(params, model, args.phase2_heads, args.seed, json.loads(args.intermediate_json))
     if args.positive:
         condition = params["conditions"]["translate-train"]
         out = tempfile.mkdtemp(prefix="xlib-probe-")
@@ -126,7 +169,8 @@ def main() -> None:
             out,
             {**params["intermediate"], "max_steps": args.positive, **json.loads(args.intermediate_json)},
             seed=args.seed,
-            data={**params["data"], "translate": condition["translate"]},
+            data=params["data"],
+            options=translate_train_options(params),  # as the study's run of the condition receives them
         )
         print(
             "phase (ii) English dev:",

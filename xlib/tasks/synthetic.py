@@ -77,9 +77,8 @@ _mini_target(
     category="classification",
     labels=NLI_LABELS,
     mirrors="XNLI",
-    description="Premise/hypothesis pairs: entailment drops (or, under negation, adds) modifiers; "
-    "contradiction flips negation or swaps in a verb with the opposite effect; neutral "
-    "changes the subject or the object within its category.",
+    description="Affirmative premise events: entailment drops modifiers; contradiction negates "
+    "(dropping modifiers the same way); neutral changes the subject or the object within its category.",
 )
 _mini_target(
     "mini-xcopa",
