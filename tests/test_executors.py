@@ -232,3 +232,26 @@ def test_slurm_executor_without_slurm_says_what_to_do(tmp_path, monkeypatch):
     assert out.returncode == 2
     assert "no Slurm here (sbatch/srun not on PATH)" in out.stderr and "--submitit-cluster local" in out.stderr
     assert not (tmp_path / "tiny" / ".lock").exists()
+
+
+def test_local_executor_starts_phase_ii_then_the_longest_runs_first():
+    from xlib.executors.base import longest_first
+    from xlib.rundir import Run
+
+    def run(rid, phase="target", steps=None, batch=16, length=96):
+        hparams = {"max_steps": steps, "batch_size": batch, "max_length": length} if steps else {}
+        return Run(rid, phase, "n.ipynb", "c", 0, parameters={"hparams": hparams})
+
+    plan = [
+        run("short", steps=100),
+        run("search"),
+        run("phase-ii-a", phase="intermediate", steps=300, batch=32),
+        run("long", steps=400, batch=32),
+        run("qa", steps=300, length=160),
+        run("short-too", steps=100),
+        run("phase-ii-b", phase="intermediate", steps=10),
+    ]
+    order = [r.run_id for r in longest_first(plan)]
+    assert order == ["phase-ii-a", "phase-ii-b", "long", "qa", "short", "short-too", "search"]
+    reordered = [r.run_id for r in longest_first(list(reversed(plan)))]
+    assert reordered.index("short-too") < reordered.index("short")  # equal estimates keep the plan's order

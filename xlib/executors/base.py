@@ -8,6 +8,25 @@ from pathlib import Path
 from ..rundir import Outcome, Run, is_finished
 
 
+def longest_first(runs: list[Run]) -> list[Run]:
+    """Return ``runs`` in the order a pool of workers should start them: phase (ii) first (each unblocks a
+    condition's targets), then the phase-(iii) runs by estimated cost, the largest first, so that the
+    last runs to start are short and the workers finish together (longest processing time first).
+
+    The estimate is optimizer steps x batch size x sequence length from the run's ``hparams`` (0 for a
+    run that does not train, such as bitext search). The sort is stable, so equal runs keep the plan's
+    order, and it is deterministic: the order depends only on the plan. It changes no result: every run
+    is seeded on its own.
+    """
+
+    def cost(run: Run) -> int:
+        hparams = run.parameters.get("hparams") or {}
+        steps = hparams.get("max_steps") or 0
+        return steps * (hparams.get("batch_size") or 1) * (hparams.get("max_length") or 1)
+
+    return sorted(runs, key=lambda run: (run.phase != "intermediate", -cost(run)))
+
+
 def split_done(runs: list[Run], root: Path, log=print) -> tuple[list[Run], set[str]]:
     """Return the runs still to execute and the ids of those already finished (logging how many)."""
     done = {r.run_id for r in runs if is_finished(root / r.run_id)}

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..rundir import Outcome, Run, blocked, execute_run, short_error
-from .base import Progress, split_done
+from .base import Progress, longest_first, split_done
 
 if TYPE_CHECKING:
     from ..studyconfig import Study
@@ -34,7 +34,7 @@ def run_grid(
     """Execute ``runs`` ``jobs`` at a time, each after the run it depends on; return their outcomes.
 
     With GPUs visible, each run gets one device of its own and ``jobs`` is at most the number of
-    devices. A failed run does not stop the others; runs that depend on a failed run are recorded
+    devices. Ready runs start longest first (:func:`longest_first`). A failed run does not stop the others; runs that depend on a failed run are recorded
     as failed without executing.
     """
     root.mkdir(parents=True, exist_ok=True)
@@ -43,6 +43,7 @@ def run_grid(
         jobs = min(jobs or len(gpus), len(gpus))
     jobs = max(1, jobs or 1)
     pending, done = split_done(runs, root, log)
+    pending = longest_first(pending)
     outcomes, failed = [], set()
     progress = Progress(len(pending), log)
     free = list(gpus)
