@@ -43,7 +43,12 @@ def tiny_model_dir(tmp_path_factory):
         eos_token_id=tok.eos_token_id,
     )
     out = tmp_path_factory.mktemp("tiny-model")
-    XLMRobertaForMaskedLM(cfg).save_pretrained(out)
+    import torch
+
+    with torch.random.fork_rng():  # the same weights whichever test builds it first, global RNG untouched
+        torch.manual_seed(0)
+        model = XLMRobertaForMaskedLM(cfg)
+    model.save_pretrained(out)
     tok.save_pretrained(out)
     return str(out)
 

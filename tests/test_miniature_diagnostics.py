@@ -66,3 +66,18 @@ def test_probe_trains_translate_train_with_the_options_the_study_passes():
     options = translate_train_options(params)
     assert options == {"translate": params["conditions"]["translate-train"]["translate"]}
     assert len(options["translate"]["languages"]) == 6
+
+
+def test_study_time_groups_runs_by_condition_and_target(tmp_path):
+    import json
+
+    from tools.study_time import study_time
+
+    for rid, run in {
+        "intermediate--tt--s0": {"phase": "intermediate", "condition": "tt", "target": "", "seconds": 30.0},
+        "target--b--x--s0": {"phase": "target", "condition": "b", "target": "x", "seconds": 2.0},
+        "target--tt--x--s0": {"phase": "target", "condition": "tt", "target": "x", "seconds": 4.0},
+    }.items():
+        (tmp_path / rid).mkdir()
+        (tmp_path / rid / "run.json").write_text(json.dumps(run))
+    assert study_time(tmp_path) == {"phase (ii), tt": [30.0], "x": [2.0, 4.0]}
