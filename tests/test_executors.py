@@ -250,8 +250,9 @@ def test_local_executor_starts_phase_ii_then_the_longest_runs_first():
         run("qa", steps=300, length=160),
         run("short-too", steps=100),
         run("phase-ii-b", phase="intermediate", steps=10),
+        replace(run("bitext", steps=150), target="mini-tatoeba"),  # trains nothing, whatever its hparams
     ]
     order = [r.run_id for r in longest_first(plan)]
-    assert order == ["phase-ii-a", "phase-ii-b", "long", "qa", "short", "short-too", "search"]
+    assert order == ["phase-ii-a", "phase-ii-b", "long", "qa", "short", "short-too", "search", "bitext"]
     reordered = [r.run_id for r in longest_first(list(reversed(plan)))]
     assert reordered.index("short-too") < reordered.index("short")  # equal estimates keep the plan's order

@@ -8,6 +8,16 @@ from pathlib import Path
 from ..rundir import Outcome, Run, is_finished
 
 
+def _trains(task: str) -> bool:
+    """Return whether phase (iii) of ``task`` trains (False for bitext search); True for a task not registered."""
+    from ..tasks import get_task
+
+    try:
+        return get_task(task).trains
+    except (KeyError, ValueError):
+        return True
+
+
 def longest_first(runs: list[Run]) -> list[Run]:
     """Return ``runs`` in the order a pool of workers should start them: phase (ii) first (each unblocks a
     condition's targets), then the phase-(iii) runs by estimated cost, the largest first, so that the
@@ -20,6 +30,8 @@ def longest_first(runs: list[Run]) -> list[Run]:
     """
 
     def cost(run: Run) -> int:
+        if run.target and not _trains(run.target):
+            return 0
         hparams = run.parameters.get("hparams") or {}
         steps = hparams.get("max_steps") or 0
         return steps * (hparams.get("batch_size") or 1) * (hparams.get("max_length") or 1)
