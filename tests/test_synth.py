@@ -282,3 +282,28 @@ def test_generation_is_fast():
     for task in ("mini-xquad", "mini-cosmosqa", "mini-xnli"):
         generate(task, "train", "en", 2000)
     assert time.time() - start < 5
+
+
+def test_mini_xnli_premises_are_affirmative_and_contradiction_is_negation():
+    from xlib.synth.gen_classification import _nli_event, _nli_hypothesis
+    from xlib.synth.gen_common import _present
+
+    world, rng = get_world(), random.Random(0)
+    seen = set()
+    for i in range(600):
+        premise, label = _nli_event(world, rng), i % 3
+        hyp = _nli_hypothesis(world, rng, premise, label)
+        if hyp is None:
+            continue
+        seen.add(label)
+        assert not premise.negated
+        assert hyp.negated == (label == 2)
+        assert set(_present(hyp)) <= set(_present(premise))  # every class keeps a subset of the modifiers
+        same_core = (hyp.subject, hyp.verb, hyp.obj) == (premise.subject, premise.verb, premise.obj)
+        assert same_core == (label != 1)  # neutral changes the subject or the object; the others keep them
+        if label == 0:
+            assert len(_present(hyp)) < len(_present(premise))
+    assert seen == {0, 1, 2}
+    texts = generate("mini-xnli", "train", "en", 60)
+    assert all("not" not in r["text"].split() for r in texts)
+    assert all(("not" in r["text_pair"].split()) == (r["label"] == 2) for r in texts)
