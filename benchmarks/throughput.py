@@ -12,7 +12,9 @@ synthetic XNLI-like data for the same number of steps, three times in this one p
     ``group_by_length=True``) and dynamic padding (``DataCollatorWithPadding``), bf16 (``bf16=True``)
     on GPUs that support it, fp32 on CPU unless ``--cpu-bf16``, and
 (b) ``xlib.train.train``: length-grouped batches padded to their longest member, fused AdamW,
-    bf16 autocast on GPUs that support it (fp32 on CPU).
+    the last layer computed for the first token only (the one the classification head reads:
+    ``xlib.first_token``; ``--no-first-token`` trains the full last layer), bf16 autocast on GPUs
+    that support it (fp32 on CPU).
 
 Both use the same initial weights, data, steps, batch size, learning rate, warm-up, weight decay and
 clipping. Throughput counts real (non-padding) tokens only and is measured from the end of the
@@ -127,6 +129,11 @@ def parse_args(argv=None):
         action="store_true",
         help="on CPU, train (b) and (c) under bf16 autocast (the Trainer's bf16=True, xlib's "
         "mixed_precision bf16); (a) stays the fp32 recipe",
+    )
+    p.add_argument(
+        "--no-first-token",
+        action="store_true",
+        help="(b) trains the full last layer (xlib's first_token_shortcut off): the shortcut's share of the lead",
     )
     p.add_argument("--lr", type=float, default=1e-5)
     p.add_argument("--seed", type=int, default=0)
@@ -346,6 +353,7 @@ def run_xlib(model, feats, args, device):
         max_length=args.max_length,
         gradient_checkpointing=args.gradient_checkpointing,
         mixed_precision="bf16" if args.cpu_bf16 and device.type == "cpu" else "auto",
+        first_token_shortcut=not args.no_first_token,
     )
     stats: dict = {}
     start = time.perf_counter()
@@ -497,8 +505,9 @@ def main(argv=None) -> int:
         (tps_a, ev_a), (tps_c, ev_c) = peers[False], peers[True]
         tps_b, mem_b, model_b, sec_b, stats = run_xlib(copy.deepcopy(base), train_feats, args, device)
         precision = "bf16" if stats["mixed_precision"] == "bf16" else "fp32"
+        shortcut = "" if args.no_first_token else "first-token last layer, "
         print(
-            f"(b) xlib (length-grouped dynamic padding, fused AdamW, {precision}){tag}: {tps_b[clock]:,.0f} real "
+            f"(b) xlib (length-grouped dynamic padding, fused AdamW, {shortcut}{precision}){tag}: {tps_b[clock]:,.0f} real "
             f"tokens/s, {mem_b}, {sec_b:.1f} s total, padding share "
             f"{1 - stats['tokens'] / stats['padded_tokens']:.3f}{other(tps_b)}",
             flush=True,

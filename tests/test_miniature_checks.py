@@ -47,3 +47,31 @@ def test_bars_from_a_results_table(tmp_path):
     assert out["spearman"] == pytest.approx(1.0)
     assert out[("translate-train", "mini-xnli")] == pytest.approx([10.0, 2.0])  # per seed, zero-shot mean
     assert normalised("mini-xcopa", 75) == 0.5 and normalised("mini-udpos", 50) == 0.5
+
+
+def test_corrected_tests_read_the_kept_predictions(tiny_model_dir, tmp_path):
+    """corrected_tests prints the figures' tests: its gains are the results table's, Holm over every comparison."""
+    from helpers_runs import write_fixture_runs
+    from miniature_checks import corrected_tests
+
+    from xlib import analysis
+
+    results = write_fixture_runs(
+        tiny_model_dir, tmp_path, conditions=("baseline", "other", "third"), tasks=["xnli", "udpos"]
+    )
+    lines = []
+    out = corrected_tests(tmp_path, log=lines.append, n_boot=50)
+    wide = analysis.gain_by_target(results)
+    gains = out["gains"]
+    assert sorted(zip(gains["condition"], gains["target"])) == [
+        ("other", "udpos"),
+        ("other", "xnli"),
+        ("third", "udpos"),
+        ("third", "xnli"),
+    ]
+    for row in gains.itertuples():
+        assert row.gain == pytest.approx(wide.loc[row.condition, row.target])
+        assert row.adj_low <= row.gain <= row.adj_high
+    assert "Holm over 4" in lines[0]
+    assert len(lines) == 1 + 4 + 2  # a header, one line per gain, one ΔMLEM line per condition
+    assert sorted(out["mlem"]["condition"]) == ["other", "third"]

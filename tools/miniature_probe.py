@@ -108,7 +108,7 @@ def phase2_heads(params: dict, model: str, steps: int, seed: int, extra: dict) -
     condition = params["conditions"]["translate-train"]
     options = translate_train_options(params)
     start = time.time()
-    shared, _, tokenizer, _, cfg = pipeline._train_tasks(
+    shared, _, tokenizer, _, cfg = pipeline.train_tasks(
         condition["tasks"],
         model,
         train_config({**params["intermediate"], "max_steps": steps, **extra}),

@@ -108,7 +108,7 @@ def save_encoder(encoder, target: Path) -> Path:
     return target
 
 
-def _train_tasks(
+def train_tasks(
     task_names,
     encoder: str,
     cfg: TrainConfig,
@@ -117,6 +117,13 @@ def _train_tasks(
     trust_remote_code=False,
     condition: dict | None = None,
 ):
+    """Train ``task_names`` (their English training sets) on one shared ``encoder``; return what the phases use.
+
+    Returns ``(shared, log, tokenizer, specs, cfg)``: the multi-task model (its ``heads`` by task name,
+    dots as underscores), the loss log, the tokenizer, the task specs as trained (CCG's tag set filled in
+    from its data) and ``cfg``. ``condition`` holds a phase-(ii) condition's options (``translate``,
+    ``shuffle_labels``, ``mlm``); phase (iii) passes none.
+    """
     condition = condition or {}
     tokenizer = load_tokenizer(encoder, trust_remote_code)
     models, features, specs = {}, {}, {}
@@ -214,7 +221,7 @@ def run_intermediate(
     set_threads()
     start = time.time()
     data = dict(data or {})
-    shared, log, tokenizer, specs, cfg = _train_tasks(
+    shared, log, tokenizer, specs, cfg = train_tasks(
         tasks, encoder, train_config(hparams), seed, data, trust_remote_code, options
     )
     rows = []
@@ -271,7 +278,7 @@ def train_target(
     with tempfile.TemporaryDirectory(prefix="xlib-stage-") as scratch:
         for number, (name, stage_data) in enumerate(stages):
             last = number == len(stages) - 1
-            shared, stage_log, tokenizer, _, cfg = _train_tasks(
+            shared, stage_log, tokenizer, _, cfg = train_tasks(
                 [task], start_from, train_config(hparams, name, names), seed, stage_data, trust_remote_code
             )
             model = shared.heads[key]

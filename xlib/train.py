@@ -20,6 +20,7 @@ from accelerate import Accelerator, DistributedDataParallelKwargs
 from accelerate.state import AcceleratorState
 from transformers import get_linear_schedule_with_warmup, set_seed
 
+from .first_token import applies, first_token_only
 from .formats.base import pad_collate
 from .train_stats import ThroughputCounter
 from .trainconfig import TrainConfig, resolve_precision
@@ -162,35 +163,39 @@ def train(
     running = {t: torch.zeros(2, device=device) for t in features}  # loss sum, count: no per-step sync
     counter = ThroughputCounter(stats, device) if stats is not None else None  # benchmarks only
     shared.train()
-    for step in range(total_steps):
-        for _ in range(cfg.grad_accum):
-            task = tasks[int(np_rng.choice(len(tasks), p=probs))]
-            idx = _next_batch(queues, task, lengths[task], cfg.batch_size, rng, world, accelerator.process_index)
-            batch = pad_collate([features[task][i] for i in idx], pad_token_id, multiple_of=multiple)
+    # the last layer for position 0 only where every head reads nothing else (xlib.first_token)
+    heads = accelerator.unwrap_model(shared)
+    shortcut = cfg.first_token_shortcut and applies(heads.heads.values())
+    with first_token_only(heads.encoder(), shortcut):
+        for step in range(total_steps):
+            for _ in range(cfg.grad_accum):
+                task = tasks[int(np_rng.choice(len(tasks), p=probs))]
+                idx = _next_batch(queues, task, lengths[task], cfg.batch_size, rng, world, accelerator.process_index)
+                batch = pad_collate([features[task][i] for i in idx], pad_token_id, multiple_of=multiple)
+                if counter is not None:
+                    counter.batch(task, idx, batch)
+                batch = {k: (v.pin_memory() if pin else v).to(device, non_blocking=pin) for k, v in batch.items()}
+                with accelerator.accumulate(shared):
+                    loss = shared(task, **batch).loss
+                    accelerator.backward(loss)
+                    if accelerator.sync_gradients and cfg.max_grad_norm:
+                        accelerator.clip_grad_norm_(shared.parameters(), cfg.max_grad_norm)
+                    optimizer.step()
+                    if accelerator.sync_gradients and not accelerator.optimizer_step_was_skipped:
+                        scheduler.step()
+                    optimizer.zero_grad(set_to_none=True)
+                running[task] += torch.stack([loss.detach().float(), torch.ones((), device=device)])
             if counter is not None:
-                counter.batch(task, idx, batch)
-            batch = {k: (v.pin_memory() if pin else v).to(device, non_blocking=pin) for k, v in batch.items()}
-            with accelerator.accumulate(shared):
-                loss = shared(task, **batch).loss
-                accelerator.backward(loss)
-                if accelerator.sync_gradients and cfg.max_grad_norm:
-                    accelerator.clip_grad_norm_(shared.parameters(), cfg.max_grad_norm)
-                optimizer.step()
-                if accelerator.sync_gradients and not accelerator.optimizer_step_was_skipped:
-                    scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-            running[task] += torch.stack([loss.detach().float(), torch.ones((), device=device)])
-        if counter is not None:
-            counter.step(scheduler.get_last_lr()[0])
-        if (step + 1) % log_every == 0 or step + 1 == total_steps:
-            for t in tasks:  # same order and task draws on every process, so the reduce lines up
-                total = accelerator.reduce(running[t], "sum") if world > 1 else running[t]
-                if float(total[1]) > 0:
-                    log.append({"step": step + 1, "task": t, "loss": float(total[0] / total[1])})
-            running = {t: torch.zeros(2, device=device) for t in features}
-        if selection is not None and selection.due(step + 1, total_steps):
-            if selection.update(step + 1, accelerator.unwrap_model(shared)):
-                break
+                counter.step(scheduler.get_last_lr()[0])
+            if (step + 1) % log_every == 0 or step + 1 == total_steps:
+                for t in tasks:  # same order and task draws on every process, so the reduce lines up
+                    total = accelerator.reduce(running[t], "sum") if world > 1 else running[t]
+                    if float(total[1]) > 0:
+                        log.append({"step": step + 1, "task": t, "loss": float(total[0] / total[1])})
+                running = {t: torch.zeros(2, device=device) for t in features}
+            if selection is not None and selection.due(step + 1, total_steps):
+                if selection.update(step + 1, accelerator.unwrap_model(shared)):
+                    break
     if selection is not None:
         log += selection.history + [selection.restore(accelerator.unwrap_model(shared))]
     if counter is not None:

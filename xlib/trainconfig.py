@@ -45,6 +45,11 @@ class TrainConfig(Documented):
     )
     temperature: float = _option(2.0, "temperature sampling: task weights are sizes ** (1 / temperature)")
     gradient_checkpointing: bool = _option(False, "recompute activations in the backward pass (less memory, slower)")
+    first_token_shortcut: bool = _option(
+        True,
+        "classification and multiple-choice heads: the last layer computes only the first token, the one they read "
+        "(xlib.first_token; same function, fewer multiply-adds)",
+    )
     # dev-based checkpoint selection / early stopping (xlib.selection; jiant's values: 1000, 30, 500)
     select_on_dev: bool = _option(
         False, "keep the checkpoint that scores best on the English dev set, and stop early (xlib.selection)"

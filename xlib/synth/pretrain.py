@@ -46,6 +46,9 @@ class PretrainConfig:
     # extra documents of near-repeats per language (a sentence, then a copy with one edit), as a fraction of
     # its own documents: xlib/synth/edit_pairs.py
     edit_pair_fraction: float = 0.0
+    # extra parallel documents per non-English language (English passage + the same passage in the language,
+    # XLM's translation language modelling), as a fraction of its own documents: xlib/synth/parallel.py
+    parallel_fraction: float = 0.0
 
     @classmethod
     def from_dict(cls, values: dict | None) -> "PretrainConfig":
@@ -64,7 +67,7 @@ class PretrainConfig:
     def key(self) -> str:
         """Return a short hash naming this configuration's cache directory."""
         values = asdict(self)
-        for option in ("code_switch_fraction", "edit_pair_fraction"):
+        for option in ("code_switch_fraction", "edit_pair_fraction", "parallel_fraction"):
             if not values[option]:  # off: the hash of the settings from before the option
                 del values[option]
         blob = json.dumps({"v": PRETRAIN_VERSION, **values}, sort_keys=True)
@@ -83,10 +86,12 @@ def _documents(cfg: PretrainConfig) -> list[str]:
     With ``code_switch_fraction`` > 0, each non-English language also adds that fraction of its
     documents code-switched into English and as many English documents (an English stream of their
     own) code-switched into the language; with ``edit_pair_fraction`` > 0, every language adds that
-    fraction of its documents as near-repeat pairs.
+    fraction of its documents as near-repeat pairs; with ``parallel_fraction`` > 0, each non-English
+    language adds that fraction of its documents as English-language parallel passages.
     """
     from .code_switch import code_switched
     from .edit_pairs import edit_pair_documents
+    from .parallel import parallel_documents
     from .sampling import monolingual_corpus
 
     step = 4  # sentences per document
@@ -105,6 +110,8 @@ def _documents(cfg: PretrainConfig) -> list[str]:
             docs += pack(code_switched("en", english, lang, cfg.seed))
         if cfg.edit_pair_fraction:
             docs += edit_pair_documents(lang, round(cfg.edit_pair_fraction * len(sentences) / step), cfg.seed)
+        if lang != "en" and cfg.parallel_fraction:
+            docs += parallel_documents(lang, round(cfg.parallel_fraction * len(sentences) / step), cfg.seed)
     return docs
 
 

@@ -69,10 +69,19 @@ def monolingual_corpus(lang: str, n_sentences: int, seed: int = 0) -> list[str]:
         raise ValueError(f"n_sentences must be >= 0, got {n_sentences}")
     world = get_world()
     rng = random.Random(zlib.crc32(f"xlib-synth-corpus|{seed}|{lang}".encode()))
-    out: list[str] = []
+    return [say(world, meaning, lang, **kw) for meaning, kw in corpus_meanings(world, rng, n_sentences)]
+
+
+def corpus_meanings(world: World, rng: random.Random, n_sentences: int) -> list[tuple]:
+    """Return ``n_sentences`` (meaning, realisation options) pairs of the corpus's mix, drawn from ``rng``.
+
+    :func:`monolingual_corpus` realises them in one language; parallel pretraining documents
+    (:mod:`xlib.synth.parallel`) realise the same ones in two.
+    """
+    out: list[tuple] = []
 
     def add(meaning, **kw):
-        out.append(say(world, meaning, lang, **kw))
+        out.append((meaning, kw))
 
     while len(out) < n_sentences:
         r = rng.random()
