@@ -27,6 +27,8 @@ def search_accuracy(model_dir: str, sentences: int = 300, seed: int = 123) -> li
     import torch
     from transformers import AutoModel, AutoTokenizer
 
+    from xlib.formats.base import mean_pool
+    from xlib.formats.embedding import nearest
     from xlib.synth.realize import say
     from xlib.synth.sampling import corpus_meanings
     from xlib.synth.world import get_world
@@ -39,17 +41,15 @@ def search_accuracy(model_dir: str, sentences: int = 300, seed: int = 123) -> li
     with torch.inference_mode():
         for lang in LANGS:
             batch = tokenizer([say(world, m, lang, **kw) for m, kw in meanings], padding=True, return_tensors="pt")
-            mask = batch["attention_mask"].unsqueeze(-1).float()
             states = model(**batch, output_hidden_states=True).hidden_states
-            pooled[lang] = [(h * mask).sum(1) / mask.sum(1) for h in states]
+            pooled[lang] = [mean_pool(h, batch["attention_mask"]) for h in states]
     table = []
     for layer in range(len(pooled["en"])):
-        english = torch.nn.functional.normalize(pooled["en"][layer] - pooled["en"][layer].mean(0), dim=-1)
+        english = pooled["en"][layer] - pooled["en"][layer].mean(0)  # centred; nearest() normalises
         row = []
         for lang in LANGS[1:]:
-            other = torch.nn.functional.normalize(pooled[lang][layer] - pooled[lang][layer].mean(0), dim=-1)
-            found = (other @ english.T).argmax(1) == torch.arange(len(english))
-            row.append(100 * found.float().mean().item())
+            _, found = nearest(pooled[lang][layer] - pooled[lang][layer].mean(0), english, k=1, device="cpu")
+            row.append(100 * (found[:, 0] == torch.arange(len(english))).float().mean().item())
         table.append(row)
     return table
 

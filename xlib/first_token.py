@@ -22,6 +22,8 @@ import contextlib
 import types
 
 import torch
+from transformers.modeling_utils import ALL_ATTENTION_FUNCTIONS
+from transformers.models.bert.modeling_bert import eager_attention_forward
 
 FAMILIES = ("bert", "roberta", "xlm-roberta")
 FIRST_TOKEN_HEADS = ("ForSequenceClassification", "ForMultipleChoice")
@@ -40,11 +42,8 @@ def applies(models) -> bool:
 
 def _first_token_forward(self, hidden_states, attention_mask=None, *args, **kwargs):
     """A BERT-family layer's forward for query position 0 only: returns hidden states of length 1."""
-    from transformers.modeling_utils import ALL_ATTENTION_FUNCTIONS
-    from transformers.models.bert.modeling_bert import eager_attention_forward
-
     attention = self.attention.self
-    batch, length, _ = hidden_states.shape
+    batch = hidden_states.shape[0]
     first = hidden_states[:, :1]
     shape = (batch, -1, attention.num_attention_heads, attention.attention_head_size)
     query = attention.query(first).view(*shape).transpose(1, 2)

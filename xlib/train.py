@@ -164,9 +164,9 @@ def train(
     counter = ThroughputCounter(stats, device) if stats is not None else None  # benchmarks only
     shared.train()
     # the last layer for position 0 only where every head reads nothing else (xlib.first_token)
-    heads = accelerator.unwrap_model(shared)
-    shortcut = cfg.first_token_shortcut and applies(heads.heads.values())
-    with first_token_only(heads.encoder(), shortcut):
+    model = accelerator.unwrap_model(shared)
+    shortcut = cfg.first_token_shortcut and applies(model.heads.values())
+    with first_token_only(model.encoder(), shortcut):
         for step in range(total_steps):
             for _ in range(cfg.grad_accum):
                 task = tasks[int(np_rng.choice(len(tasks), p=probs))]
@@ -194,13 +194,13 @@ def train(
                         log.append({"step": step + 1, "task": t, "loss": float(total[0] / total[1])})
                 running = {t: torch.zeros(2, device=device) for t in features}
             if selection is not None and selection.due(step + 1, total_steps):
-                if selection.update(step + 1, accelerator.unwrap_model(shared)):
+                if selection.update(step + 1, model):
                     break
     if selection is not None:
-        log += selection.history + [selection.restore(accelerator.unwrap_model(shared))]
+        log += selection.history + [selection.restore(model)]
     if counter is not None:
         counter.finish(total_steps, world, accelerator.mixed_precision)
-    return accelerator.unwrap_model(shared), log
+    return model, log
 
 
 def _next_batch(queues, task, lengths, batch_size, rng, world, rank) -> list[int]:

@@ -46,6 +46,12 @@ class Format:
         raise NotImplementedError
 
 
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Return the mean of ``hidden`` over the non-padding positions of ``mask`` (batch x hidden)."""
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
 def pad_collate(features: Sequence[dict], pad_token_id: int, multiple_of: int = 1) -> dict[str, torch.Tensor]:
     """Return a batch dict of tensors, each key padded to the longest item in this batch.
 

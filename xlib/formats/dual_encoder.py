@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import torch
 from transformers.utils import ModelOutput
 
+from .base import mean_pool
+
 
 @dataclass
 class DualEncoderOutput(ModelOutput):
@@ -29,12 +31,6 @@ class DualEncoderOutput(ModelOutput):
 
     loss: torch.Tensor | None = None
     scores: torch.Tensor | None = None
-
-
-def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Return the mean of ``hidden`` over the non-padding positions of ``mask`` (batch x hidden)."""
-    m = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
 
 
 class DualEncoder(torch.nn.Module):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from .base import Format, pad_collate, sorted_batches
+from .base import Format, mean_pool, pad_collate, sorted_batches
 
 
 def embed(
@@ -31,8 +31,7 @@ def embed(
                 pooled = model(**batch).pooler_output.float()
             else:
                 hidden = model(**batch, output_hidden_states=True).hidden_states[layer].float()
-                mask = batch["attention_mask"].unsqueeze(-1).float()
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                pooled = mean_pool(hidden, batch["attention_mask"])
             out[torch.tensor(idx)] = pooled.cpu()
     return torch.nn.functional.normalize(out, dim=-1)
 
