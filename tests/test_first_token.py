@@ -93,3 +93,20 @@ def test_training_with_and_without_the_shortcut_learns_alike():
         assert "forward" not in vars(shared.encoder().encoder.layer[-1])
     assert logs[True][-1] < 0.5 * logs[True][0]
     assert logs[True] == pytest.approx(logs[False], rel=1e-3)
+
+
+def test_the_shortcut_under_activation_checkpointing():
+    """xlib's gradient_checkpointing option wraps the same layer: the shortcut still runs and matches."""
+    torch.manual_seed(0)
+    config = XLMRobertaConfig(**CONFIG, num_labels=3, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+    model = XLMRobertaForSequenceClassification(config).train()
+    ids, mask = _inputs((4, 12))
+    labels = torch.tensor([0, 1, 2, 1])
+    full, full_grads = _loss_and_grads(model, ids, mask, labels)
+    model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+    with first_token_only(model.roberta):
+        short, short_grads = _loss_and_grads(model, ids, mask, labels)
+        assert model.roberta(input_ids=ids).last_hidden_state.shape[1] == 1
+    torch.testing.assert_close(short, full, atol=1e-6, rtol=1e-5)
+    for name in full_grads:
+        torch.testing.assert_close(short_grads[name], full_grads[name], atol=1e-6, rtol=1e-4, msg=name)

@@ -81,3 +81,16 @@ def test_study_time_groups_runs_by_condition_and_target(tmp_path):
         (tmp_path / rid).mkdir()
         (tmp_path / rid / "run.json").write_text(json.dumps(run))
     assert study_time(tmp_path) == {"phase (ii), tt": [30.0], "x": [2.0, 4.0]}
+
+
+def test_alignment_probe_finds_translations_through_shared_names_only():
+    """tools/alignment_probe.py on the shipped model: one row per layer, one share per language; the
+    languages that share names and digits with English find far more translations than cyr and grk."""
+    from tools.alignment_probe import LANGS, search_accuracy
+    from xlib.synth.pretrain import SHIPPED_MODEL
+
+    table = search_accuracy(str(SHIPPED_MODEL), sentences=100)
+    assert len(table) == 5 and all(len(row) == len(LANGS) - 1 for row in table)  # embeddings + 4 layers
+    assert all(0 <= v <= 100 for row in table for v in row)
+    sva, cyr, grk = table[0][0], table[0][4], table[0][5]
+    assert sva > 20 and max(cyr, grk) < 10
