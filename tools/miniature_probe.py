@@ -7,7 +7,8 @@ and prints its English test score and zero-shot mean (six languages), raw and no
 ``tools/miniature_checks.py`` does. ``--target-json`` overrides every target's hyperparameters
 (e.g. '{"mini-xnli": {"max_steps": 400}}'); ``--positive STEPS`` also trains translate-train's
 phase (ii) for STEPS steps and then mini-xnli, and prints its zero-shot gain over the baseline's.
-``--train-language LANG`` trains each target on LANG's training set instead of English (the same
+``--confusion`` prints each language's gold>predicted counts on the test split (classification and
+multiple choice). ``--train-language LANG`` trains each target on LANG's training set instead of English (the same
 meanings and labels: the synthetic train split is parallel), to compare how well a task is learnt
 in a language itself with how well it transfers there from English. ``--phase2-heads STEPS`` trains
 translate-train's phase (ii) for STEPS steps and scores its own mini-mnli head (which phase (iii)
@@ -68,8 +69,32 @@ def trained_in(task: str, language: str) -> str:
     return name
 
 
-def score(task: str, encoder: str, params: dict, seed: int, extra: dict, train_language: str = "en") -> float:
-    """Train and test ``task`` from ``encoder``; print and return its mean over the languages but the training one."""
+def confusion(predictions) -> dict:
+    """Return {language: {"gold>predicted": count}} over the test split's kept predictions (classification)."""
+    import pandas as pd
+
+    test = pd.DataFrame(predictions)
+    test = test[test["split"] == "test"]
+    out: dict = {}
+    for lang, rows in test.groupby("language", sort=True):
+        pairs = sorted(zip(rows["gold"].astype(str), rows["prediction"].astype(str)))
+        out[lang] = {f"{g}>{p}": pairs.count((g, p)) for g, p in dict.fromkeys(pairs)}
+    return out
+
+
+def score(
+    task: str,
+    encoder: str,
+    params: dict,
+    seed: int,
+    extra: dict,
+    train_language: str = "en",
+    show_confusion: bool = False,
+) -> float:
+    """Train and test ``task`` from ``encoder``; print and return its mean over the languages but the training one.
+
+    With ``show_confusion``, also print each language's gold>predicted counts on the test split.
+    """
     from xlib import pipeline
 
     hparams = {**params["target"], **params.get("target_overrides", {}).get(task, {}), **extra.get(task, {})}
@@ -89,6 +114,9 @@ def score(task: str, encoder: str, params: dict, seed: int, extra: dict, train_l
         + f" | loss {losses[:1]}..{losses[-3:]} | {time.time() - start:.0f}s",
         flush=True,
     )
+    if show_confusion:
+        for lang, counts in confusion(report["predictions"]).items():
+            print(f"  {lang} gold>predicted: " + " ".join(f"{k}:{v}" for k, v in counts.items()), flush=True)
     return zs_mean
 
 
@@ -149,6 +177,7 @@ def main() -> None:
     ap.add_argument("--phase2-heads", type=int, default=0)
     ap.add_argument("--params", default=str(ROOT / "params" / "miniature.yaml"))
     ap.add_argument("--train-language", default="en")
+    ap.add_argument("--confusion", action="store_true", help="print gold>predicted counts per language (test)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     params = load_params(args.params)
@@ -156,7 +185,7 @@ def main() -> None:
     extra = json.loads(args.target_json)
     base = {}
     for task in [t for t in args.targets.split(",") if t]:
-        base[task] = score(task, model, params, args.seed, extra, args.train_language)
+        base[task] = score(task, model, params, args.seed, extra, args.train_language, args.confusion)
     if args.phase2_heads:
         phase2_heads(params, model, args.phase2_heads, args.seed, json.loads(args.intermediate_json))
     if args.positive:
