@@ -182,3 +182,24 @@ def test_surface_rule_learnt_in_english_transfers_to_every_language(capsys):
     assert scores["en"] > 85 and all(v > 50 for lang, v in scores.items() if lang != "en")
     with pytest.raises(SystemExit, match="--train-language: expected one of"):
         main(["--train-language", "xx"])
+
+
+def test_untrained_encoder_keeps_shape_and_tokenizer_and_redraws_weights(tmp_path):
+    """tools/untrained_encoder.py: the shipped model's config and tokenizer, seeded fresh weights."""
+    import hashlib
+
+    from safetensors.torch import load_file
+
+    from tools.untrained_encoder import main
+    from xlib.synth.pretrain import SHIPPED_MODEL
+
+    main([str(tmp_path / "a")])
+    main([str(tmp_path / "b")])
+    main([str(tmp_path / "c"), "--seed", "1"])
+    digest = {n: hashlib.sha256((tmp_path / n / "model.safetensors").read_bytes()).hexdigest() for n in "abc"}
+    assert digest["a"] == digest["b"] != digest["c"]
+    fresh, trained = load_file(tmp_path / "a" / "model.safetensors"), load_file(SHIPPED_MODEL / "model.safetensors")
+    assert {k: v.shape for k, v in fresh.items()} == {k: v.shape for k, v in trained.items()}
+    key = "roberta.embeddings.word_embeddings.weight"
+    assert not (fresh[key] == trained[key]).all()
+    assert (tmp_path / "a" / "tokenizer.json").read_text() == (SHIPPED_MODEL / "tokenizer.json").read_text()
