@@ -203,3 +203,23 @@ def test_untrained_encoder_keeps_shape_and_tokenizer_and_redraws_weights(tmp_pat
     key = "roberta.embeddings.word_embeddings.weight"
     assert not (fresh[key] == trained[key]).all()
     assert (tmp_path / "a" / "tokenizer.json").read_text() == (SHIPPED_MODEL / "tokenizer.json").read_text()
+
+
+def test_alignment_finetune_edit_pair_fraction_changes_the_corpus(tmp_path, monkeypatch):
+    """--edit-pair-fraction replaces the params' edit_pair_fraction before the corpus is built."""
+    import pytest
+
+    import xlib.synth.pretrain as pretrain
+    from tools.alignment_finetune import main
+
+    seen = []
+
+    def record(cfg):
+        seen.append(cfg.edit_pair_fraction)
+        raise SystemExit("stop once the corpus settings are known")
+
+    monkeypatch.setattr(pretrain, "_documents", record)
+    for argv in (["--edit-pair-fraction", "0.5"], []):
+        with pytest.raises(SystemExit, match="corpus settings"):
+            main([str(tmp_path / "m"), "--steps", "1", *argv])
+    assert seen == [0.5, 0.0]
