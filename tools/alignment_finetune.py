@@ -68,12 +68,6 @@ def parallel_pairs(passages: int, per_pair: int) -> list[tuple[str, str, str]]:
     return pairs
 
 
-def mean_pooled(states, mask):
-    """Return the mask-weighted mean over positions of ``states`` [batch, length, dim]."""
-    weights = mask.unsqueeze(-1).float()
-    return (states * weights).sum(1) / weights.sum(1)
-
-
 def greedy_match_scores(other, other_mask, english, english_mask):
     """Return [n_other, n_english] BERTScore-like similarities: mean best cosine of each token, both ways."""
     import torch
@@ -98,6 +92,8 @@ def alignment_loss(english_states, english_mask, other_states, other_mask, n, ar
     """
     import torch
 
+    from xlib.formats.base import mean_pool
+
     total = torch.tensor(0.0)
     target = torch.arange(n)
     for layer in args.layers:
@@ -107,12 +103,14 @@ def alignment_loss(english_states, english_mask, other_states, other_mask, n, ar
                 / args.temperature
             )
         else:
-            a = torch.nn.functional.normalize(mean_pooled(english_states[layer], english_mask), dim=-1)
-            c = torch.nn.functional.normalize(mean_pooled(other_states[layer], other_mask), dim=-1)
+            a = torch.nn.functional.normalize(mean_pool(english_states[layer], english_mask), dim=-1)
+            c = torch.nn.functional.normalize(mean_pool(other_states[layer], other_mask), dim=-1)
             logits = c @ a.T / args.temperature
         if args.mse:
-            fixed = mean_pooled(english_states[layer], english_mask)[:n].detach()
-            moved = mean_pooled(other_states[layer], other_mask)
+            # pooled again, not reused from the ranking branch: one graph per term keeps the float
+            # summation order of the runs in docs/miniature.md (reusing it changes the trained bytes)
+            fixed = mean_pool(english_states[layer], english_mask)[:n].detach()
+            moved = mean_pool(other_states[layer], other_mask)
             total = total + args.mse * ((moved - fixed) ** 2).sum(-1).mean() / len(args.layers)
         ranking = torch.nn.functional.cross_entropy(logits, target)
         ranking = ranking + torch.nn.functional.cross_entropy(logits[:, :n].T, target)

@@ -23,6 +23,7 @@ import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -77,8 +78,8 @@ def confusion(predictions) -> dict:
     test = test[test["split"] == "test"]
     out: dict = {}
     for lang, rows in test.groupby("language", sort=True):
-        pairs = sorted(zip(rows["gold"].astype(str), rows["prediction"].astype(str)))
-        out[lang] = {f"{g}>{p}": pairs.count((g, p)) for g, p in dict.fromkeys(pairs)}
+        counts = Counter(zip(rows["gold"].astype(str), rows["prediction"].astype(str)))
+        out[lang] = {f"{g}>{p}": n for (g, p), n in sorted(counts.items())}
     return out
 
 
